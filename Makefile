@@ -1,0 +1,69 @@
+# Attune. `make run` runs the whole app; `make test` runs the whole suite. Both work on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+WEB_CONCURRENCY ?= 2
+# The PostgreSQL the suite also runs on (CI requires it; elsewhere it is skipped when unreachable).
+TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+# The first interpreter >= 3.12 that actually runs (pyenv shims may exist but refuse to run).
+PYTHON_312 := $(shell \
+  for p in python3.13 python3.12 python3 python \
+           "$$(pyenv root 2>/dev/null)/versions/3.13.0/bin/python3.13" \
+           "$$(pyenv root 2>/dev/null)/versions/3.12.1/bin/python3.12"; do \
+    if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$p"; break; fi; \
+  done)
+
+.PHONY: help run test test-sqlite test-pg lint format bench clean
+
+help:
+	@echo "make run    - install, migrate and start the app on http://127.0.0.1:$(PORT) (SQLite in ./var)"
+	@echo "make test   - install test dependencies and run the whole suite (SQLite, then PostgreSQL)"
+	@echo "make bench  - benchmark the API under gunicorn on loopback"
+	@echo "make lint   - ruff"
+
+$(VENV)/bin/activate:
+	@if [ -z "$(PYTHON_312)" ]; then echo "Attune needs Python >= 3.12 (Django 6). Install it, or put it on PATH." >&2; exit 1; fi
+	$(PYTHON_312) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py check --deploy --fail-level ERROR
+	@echo "Attune on http://127.0.0.1:$(PORT)"
+	PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(VENV)/bin/python -m tracker.serve
+
+test: test-sqlite test-pg
+
+test-sqlite: $(VENV)/.installed-test
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -q
+
+test-pg: $(VENV)/.installed-test
+	@if $(PY) -c "import psycopg, sys; psycopg.connect('$(TEST_PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  DATABASE_URL=$(TEST_PG_URL) $(VENV)/bin/pytest -q; \
+	elif [ -n "$$CI" ]; then echo "PostgreSQL at $(TEST_PG_URL) is required in CI and did not answer." >&2; exit 1; \
+	else echo "PostgreSQL at $(TEST_PG_URL) did not answer: skipping the PostgreSQL run."; fi
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var/cache

@@ -1,0 +1,31 @@
+"""Serializer fields stricter than DRF's defaults."""
+
+from django.utils import timezone
+from rest_framework import serializers
+
+
+class StrictCharField(serializers.CharField):
+    """A CharField that refuses numbers and booleans instead of quietly turning them into text."""
+
+    default_error_messages = {"not_a_string": "Send text here (a JSON string)."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with a UTC offset; a naive time would be guessed into the wrong zone, so it is refused."""
+
+    default_error_messages = {"naive": "Include a UTC offset, e.g. 2026-11-22T08:30:00+01:00."}
+
+    def enforce_timezone(self, value):
+        if timezone.is_naive(value):
+            self.fail("naive")
+        return super().enforce_timezone(value)
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str):
+            self.fail("invalid", format="ISO 8601 with a UTC offset")
+        return super().to_internal_value(value)

@@ -1,0 +1,186 @@
+"""Input serializers parse and type-check; output serializers render. Rules live in tracker.services."""
+
+import datetime as dt
+
+from rest_framework import serializers
+
+from api.fields import AwareDateTimeField, StrictCharField
+from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Sensation
+from tracker.services import CONTEXT_MAX_TAGS, CONTEXT_TAG_MAX_LENGTH
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+class RegisterInput(serializers.Serializer):
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=128, trim_whitespace=False)
+    timezone = StrictCharField(max_length=64, required=False, default="UTC")
+
+    def validate_username(self, value: str) -> str:
+        # Django's own username rule, checked here so the error is a field error.
+        from django.contrib.auth.validators import UnicodeUsernameValidator
+
+        UnicodeUsernameValidator()(value)
+        return value
+
+
+class CredentialsInput(serializers.Serializer):
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=128, trim_whitespace=False)
+
+
+class PasswordInput(serializers.Serializer):
+    password = StrictCharField(max_length=128, trim_whitespace=False)
+
+
+class CsrfOutput(serializers.Serializer):
+    csrfToken = serializers.CharField()  # noqa: N815  (the contract's name)
+
+
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ProfileInput(serializers.Serializer):
+    timezone = StrictCharField(max_length=64, required=False)
+    day_starts_at = serializers.IntegerField(min_value=0, max_value=23, required=False)
+    week_starts_on = serializers.ChoiceField(choices=WEEKDAYS, required=False)
+    paused_until = AwareDateTimeField(required=False, allow_null=True)
+
+
+class ProfileOutput(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username")
+    calendar_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Profile
+        fields = ["username", "timezone", "day_starts_at", "week_starts_on", "paused_until", "calendar_url"]
+
+    def get_calendar_url(self, profile: Profile) -> str:
+        path = f"/api/reminders.ics?token={profile.calendar_token}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+# --- vocabulary --------------------------------------------------------------------------------
+
+
+class EmotionOutput(serializers.ModelSerializer):
+    suggested_emotions = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    suggested_needs = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    custom = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Emotion
+        fields = [
+            "slug", "name", "family", "definition", "pleasantness", "energy", "is_interpretation",
+            "suggested_emotions", "suggested_needs", "custom",
+        ]  # fmt: skip
+
+    def get_custom(self, word) -> bool:
+        return word.owner_id is not None
+
+
+class NeedOutput(EmotionOutput):
+    suggested_emotions = suggested_needs = None
+
+    class Meta:
+        model = Need
+        fields = ["slug", "name", "category", "definition", "custom"]
+
+
+class SensationOutput(EmotionOutput):
+    suggested_emotions = suggested_needs = None
+
+    class Meta:
+        model = Sensation
+        fields = ["slug", "name", "definition", "custom"]
+
+
+class BodyAreaOutput(serializers.ModelSerializer):
+    class Meta:
+        model = BodyArea
+        fields = ["slug", "name"]
+
+
+class VocabularyOutput(serializers.Serializer):
+    emotions = EmotionOutput(many=True)
+    needs = NeedOutput(many=True)
+    sensations = SensationOutput(many=True)
+    body_areas = BodyAreaOutput(many=True)
+
+
+class WordInput(serializers.Serializer):
+    name = StrictCharField(max_length=64)
+    definition = StrictCharField(max_length=300, required=False, default="", allow_blank=True)
+
+
+class EmotionInput(WordInput):
+    pleasantness = serializers.FloatField(min_value=-1, max_value=1)
+    energy = serializers.FloatField(min_value=-1, max_value=1)
+    family = StrictCharField(max_length=40, required=False, default="", allow_blank=True)
+
+
+class NeedInput(WordInput):
+    category = StrictCharField(max_length=40, required=False, default="my-own", allow_blank=False)
+
+
+class SensationInput(WordInput):
+    pass
+
+
+# --- check-ins ---------------------------------------------------------------------------------
+
+
+class CheckInInput(serializers.Serializer):
+    """Typed check-in fields; partial=True serves PATCH. Slugs are resolved by the domain."""
+
+    id = serializers.UUIDField(required=False)
+    occurred_at = AwareDateTimeField(required=False)
+    emotion = StrictCharField(max_length=64)
+    intensity = serializers.IntegerField(min_value=0, max_value=10)
+    need = StrictCharField(max_length=64, required=False, allow_null=True, allow_blank=True)
+    sensation = StrictCharField(max_length=64, required=False, allow_null=True, allow_blank=True)
+    body_area = StrictCharField(max_length=32, required=False, allow_null=True, allow_blank=True)
+    note = StrictCharField(max_length=5000, required=False, allow_blank=True, trim_whitespace=False)
+    context = serializers.ListField(
+        child=StrictCharField(max_length=CONTEXT_TAG_MAX_LENGTH), max_length=CONTEXT_MAX_TAGS, required=False
+    )
+
+
+class CheckInOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid")
+    emotion = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    need = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    sensation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    body_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = CheckIn
+        fields = [
+            "id", "occurred_at", "local_date", "emotion", "intensity", "need", "sensation", "body_area",
+            "note", "context", "source", "created_at", "updated_at",
+        ]  # fmt: skip
+
+
+class DateRangeInput(serializers.Serializer):
+    """`from`/`to` local dates of a query string (validated_data keys: date_from, date_to)."""
+
+    def get_fields(self) -> dict:
+        # `from` is a Python keyword, so these fields cannot be declared as class attributes.
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField(required=False, source="date_from")
+        fields["to"] = serializers.DateField(required=False, source="date_to")
+        return fields
+
+    def validate(self, attrs: dict) -> dict:
+        date_from: dt.date | None = attrs.get("date_from")
+        date_to: dt.date | None = attrs.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            raise serializers.ValidationError({"from": ["'from' must not be after 'to'."]})
+        return attrs
+
+
+class CheckInFilters(DateRangeInput):
+    emotion = StrictCharField(max_length=64, required=False)
+    need = StrictCharField(max_length=64, required=False)

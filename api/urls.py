@@ -1,0 +1,29 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from api import views
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("auth/csrf", views.CsrfView.as_view(), name="auth-csrf"),
+    path("auth/register", views.RegisterView.as_view(), name="auth-register"),
+    path("auth/login", views.LoginView.as_view(), name="auth-login"),
+    path("auth/logout", views.LogoutView.as_view(), name="auth-logout"),
+    path("auth/token", views.TokenView.as_view(), name="auth-token"),
+    path("me", views.MeView.as_view(), name="me"),
+    path("vocabulary", views.VocabularyView.as_view(), name="vocabulary"),
+    path(
+        "vocabulary/emotions",
+        views.VocabularyWordCreateView.as_view(kind="emotion"),
+        name="vocabulary-emotions",
+    ),
+    path("vocabulary/needs", views.VocabularyWordCreateView.as_view(kind="need"), name="vocabulary-needs"),
+    path(
+        "vocabulary/sensations",
+        views.VocabularyWordCreateView.as_view(kind="sensation"),
+        name="vocabulary-sensations",
+    ),
+    path("checkins/", views.CheckInListView.as_view(), name="checkins"),
+    path("checkins/<str:checkin_id>/", views.CheckInDetailView.as_view(), name="checkin-detail"),
+]

@@ -1,0 +1,267 @@
+"""Thin HTTP views of the core: accounts, vocabulary, check-ins and health.
+
+Each parses input with a serializer, calls one tracker function and renders the result.
+"""
+
+import uuid
+
+from django.contrib.auth import authenticate, login, logout
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.middleware.csrf import get_token
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import NotFound, Throttled
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api import serializers as s
+from tracker import selectors, services
+
+ERRORS = {400: OpenApiResponse(description="Field errors"), 404: OpenApiResponse(description="Not found")}
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """200 only when the database answers a query."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means "not healthy"
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+def enforce_csrf(request: Request) -> None:
+    """CSRF for anonymous POSTs too: DRF only checks it for already-authenticated sessions.
+
+    Login CSRF (signing a victim into the attacker's account) is real, so register and login check it.
+    """
+    SessionAuthentication().enforce_csrf(request)
+
+
+def login_throttled(username: str) -> None:
+    wait = services.login_retry_after(username=username)
+    if wait:
+        raise Throttled(wait=wait, detail="Too many failed sign-ins. Please wait a little and try again.")
+
+
+class CsrfView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=s.CsrfOutput)
+    def get(self, request: Request) -> Response:
+        return Response({"csrfToken": get_token(request)})
+
+
+class RegisterView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=s.RegisterInput, responses={201: s.ProfileOutput, **ERRORS})
+    def post(self, request: Request) -> Response:
+        enforce_csrf(request)
+        data = s.RegisterInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_register(
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+            timezone_name=data.validated_data["timezone"],
+        )
+        login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")
+        profile = services.profile_get(user=user)
+        return Response(s.ProfileOutput(profile, context={"request": request}).data, status=201)
+
+
+class LoginView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=s.CredentialsInput, responses={200: s.ProfileOutput, **ERRORS})
+    def post(self, request: Request) -> Response:
+        enforce_csrf(request)
+        user = authenticate_or_fail(request)
+        login(request._request, user)
+        profile = services.profile_get(user=user)
+        return Response(s.ProfileOutput(profile, context={"request": request}).data)
+
+
+def authenticate_or_fail(request: Request):
+    data = s.CredentialsInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    username = data.validated_data["username"]
+    login_throttled(username)
+    user = authenticate(request._request, username=username, password=data.validated_data["password"])
+    if user is None:
+        services.login_failure_record(username=username)
+        login_throttled(username)
+        raise services.ValidationError({"detail": ["That username and password do not match."]})
+    services.login_failures_clear(username=username)
+    return user
+
+
+class LogoutView(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenView(APIView):
+    """A token for non-browser clients (`Authorization: Token …`); no cookies, so no CSRF."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=s.CredentialsInput, responses={200: s.TokenOutput, **ERRORS})
+    def post(self, request: Request) -> Response:
+        user = authenticate_or_fail(request)
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MeView(APIView):
+    @extend_schema(responses=s.ProfileOutput)
+    def get(self, request: Request) -> Response:
+        profile = services.profile_get(user=request.user)
+        return Response(s.ProfileOutput(profile, context={"request": request}).data)
+
+    @extend_schema(request=s.ProfileInput, responses={200: s.ProfileOutput, **ERRORS})
+    def patch(self, request: Request) -> Response:
+        data = s.ProfileInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        if "timezone" in fields:
+            fields["timezone_name"] = fields.pop("timezone")
+        profile = services.profile_update(profile=services.profile_get(user=request.user), **fields)
+        return Response(s.ProfileOutput(profile, context={"request": request}).data)
+
+    @extend_schema(request=s.PasswordInput, responses={204: None, **ERRORS})
+    def delete(self, request: Request) -> Response:
+        data = s.PasswordInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.user_delete(user=request.user, password=data.validated_data["password"])
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- vocabulary --------------------------------------------------------------------------------
+
+
+class VocabularyView(APIView):
+    @extend_schema(responses=s.VocabularyOutput)
+    def get(self, request: Request) -> Response:
+        return Response(s.VocabularyOutput(selectors.vocabulary_for_user(user=request.user)).data)
+
+
+class VocabularyWordCreateView(APIView):
+    kind = ""  # set per route: emotion, need or sensation
+    inputs = {"emotion": s.EmotionInput, "need": s.NeedInput, "sensation": s.SensationInput}
+    outputs = {"emotion": s.EmotionOutput, "need": s.NeedOutput, "sensation": s.SensationOutput}
+
+    def get_serializer_class(self):  # for the schema
+        return self.inputs[self.kind]
+
+    def post(self, request: Request) -> Response:
+        data = self.inputs[self.kind](data=request.data)
+        data.is_valid(raise_exception=True)
+        word = services.vocabulary_word_create(user=request.user, kind=self.kind, **data.validated_data)
+        return Response(self.outputs[self.kind](word).data, status=status.HTTP_201_CREATED)
+
+
+# --- check-ins ---------------------------------------------------------------------------------
+
+
+class CheckInPagination(CursorPagination):
+    ordering = ("-occurred_at", "-id")
+    page_size = 50
+    page_size_query_param = "limit"
+    max_page_size = 200
+
+
+def parse_checkin_id(value: str) -> uuid.UUID:
+    """A malformed id in the path is just another id nobody holds: 404, same body."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise NotFound() from None
+
+
+def checkin_or_404(request: Request, checkin_id: str):
+    checkin = selectors.checkin_for_user(user=request.user, checkin_id=parse_checkin_id(checkin_id))
+    if checkin is None:
+        raise NotFound()
+    return checkin
+
+
+class CheckInListView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="first local date"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="last local date"),
+            OpenApiParameter("emotion", str),
+            OpenApiParameter("need", str),
+            OpenApiParameter("cursor", str),
+            OpenApiParameter("limit", int),
+        ],
+        responses={200: s.CheckInOutput(many=True), 400: ERRORS[400]},
+    )
+    def get(self, request: Request) -> Response:
+        filters = s.CheckInFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        rows = selectors.checkins_for_user(user=request.user, **filters.validated_data)
+        paginator = CheckInPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(s.CheckInOutput(page, many=True).data)
+
+    @extend_schema(request=s.CheckInInput, responses={201: s.CheckInOutput, 200: s.CheckInOutput, **ERRORS})
+    def post(self, request: Request) -> Response:
+        data = s.CheckInInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        checkin, created = services.checkin_create(
+            user=request.user, checkin_id=fields.pop("id", None), data=fields
+        )
+        return Response(s.CheckInOutput(checkin).data, status=201 if created else 200)
+
+
+class CheckInDetailView(APIView):
+    @extend_schema(responses={200: s.CheckInOutput, 404: ERRORS[404]})
+    def get(self, request: Request, checkin_id: str) -> Response:
+        return Response(s.CheckInOutput(checkin_or_404(request, checkin_id)).data)
+
+    @extend_schema(request=s.CheckInInput, responses={201: s.CheckInOutput, 200: s.CheckInOutput, **ERRORS})
+    def put(self, request: Request, checkin_id: str) -> Response:
+        """Idempotent upsert by client UUID: 201 when created, 200 when replaced."""
+        checkin_uuid = parse_checkin_id(checkin_id)
+        data = s.CheckInInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        if fields.pop("id", checkin_uuid) != checkin_uuid:
+            raise services.ValidationError({"id": ["The id in the body must match the id in the URL."]})
+        checkin, created = services.checkin_upsert(user=request.user, checkin_id=checkin_uuid, data=fields)
+        return Response(s.CheckInOutput(checkin).data, status=201 if created else 200)
+
+    @extend_schema(request=s.CheckInInput(partial=True), responses={200: s.CheckInOutput, **ERRORS})
+    def patch(self, request: Request, checkin_id: str) -> Response:
+        checkin = checkin_or_404(request, checkin_id)
+        data = s.CheckInInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        if fields.pop("id", checkin.uuid) != checkin.uuid:
+            raise services.ValidationError({"id": ["A check-in's id cannot change."]})
+        return Response(s.CheckInOutput(services.checkin_update(checkin=checkin, data=fields)).data)
+
+    @extend_schema(responses={204: None, 404: ERRORS[404]})
+    def delete(self, request: Request, checkin_id: str) -> Response:
+        services.checkin_delete(checkin=checkin_or_404(request, checkin_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)

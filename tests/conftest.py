@@ -1,0 +1,60 @@
+"""The cast: alice owns data, bob has his own, charlie is an outsider who only ever gets 404s."""
+
+import os
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import make_user
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright in one thread
+
+
+@pytest.fixture
+def alice(db):
+    return make_user("alice", timezone="Europe/Berlin")
+
+
+@pytest.fixture
+def bob(db):
+    return make_user("bob", timezone="America/New_York")
+
+
+@pytest.fixture
+def charlie(db):
+    return make_user("charlie")
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice) -> APIClient:
+    return client_for(alice)
+
+
+@pytest.fixture
+def bob_client(bob) -> APIClient:
+    return client_for(bob)
+
+
+@pytest.fixture
+def charlie_client(charlie) -> APIClient:
+    return client_for(charlie)
+
+
+@pytest.fixture
+def anon_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,214 @@
+"""Attune's domain model. Business rules live in services.py (writes) and selectors.py (reads)."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+
+models.TextField.register_lookup(Length)  # lets a CheckConstraint bound the note length
+
+
+class Weekday(models.TextChoices):
+    MON = "mon", "Monday"
+    TUE = "tue", "Tuesday"
+    WED = "wed", "Wednesday"
+    THU = "thu", "Thursday"
+    FRI = "fri", "Friday"
+    SAT = "sat", "Saturday"
+    SUN = "sun", "Sunday"
+
+
+WEEKDAYS = [day.value for day in Weekday]  # index == date.weekday()
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    timezone = models.CharField(max_length=64, default="UTC")  # IANA name, validated in services
+    # "My day ends at 4 am": a check-in at 01:30 still belongs to the previous local day.
+    day_starts_at = models.PositiveSmallIntegerField(default=0)
+    week_starts_on = models.CharField(max_length=3, choices=Weekday.choices, default=Weekday.MON)
+    # A quiet pause for every reminder of the account (holidays, hard weeks).
+    paused_until = models.DateTimeField(null=True, blank=True)
+    # The only credential of the calendar feed; rotating it revokes old subscriptions.
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(day_starts_at__lte=23), name="profile_day_starts_at_0_23"),
+            models.CheckConstraint(
+                condition=Q(week_starts_on__in=WEEKDAYS), name="profile_week_starts_on_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"profile of user {self.user_id}"
+
+
+class VocabularyWord(models.Model):
+    """Shared shape of the built-in (owner is null) and custom (owner set) vocabularies."""
+
+    slug = models.SlugField(max_length=64)
+    name = models.CharField(max_length=64)
+    definition = models.CharField(max_length=300, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+def _vocabulary_constraints(prefix: str) -> list[models.BaseConstraint]:
+    # A built-in slug is unique among built-ins; a custom slug is unique within its owner's words.
+    # services.py also refuses a custom slug that shadows a built-in one.
+    return [
+        models.UniqueConstraint(
+            fields=["slug"], condition=Q(owner=None), name=f"{prefix}_builtin_slug_unique"
+        ),
+        models.UniqueConstraint(fields=["owner", "slug"], name=f"{prefix}_owner_slug_unique"),
+    ]
+
+
+class Need(VocabularyWord):
+    category = models.CharField(max_length=40)
+
+    class Meta(VocabularyWord.Meta):
+        constraints = _vocabulary_constraints("need")
+
+
+class Emotion(VocabularyWord):
+    family = models.CharField(max_length=40)
+    # Circumplex coordinates, -1..+1: unpleasant..pleasant and low..high energy.
+    pleasantness = models.FloatField()
+    energy = models.FloatField()
+    # Words like "abandoned" describe what others did; they point to the feelings and needs beneath.
+    is_interpretation = models.BooleanField(default=False)
+    suggested_emotions = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="+")
+    suggested_needs = models.ManyToManyField(Need, blank=True, related_name="+")
+
+    class Meta(VocabularyWord.Meta):
+        constraints = [
+            *_vocabulary_constraints("emotion"),
+            models.CheckConstraint(
+                condition=Q(pleasantness__gte=-1, pleasantness__lte=1), name="emotion_pleasantness_range"
+            ),
+            models.CheckConstraint(condition=Q(energy__gte=-1, energy__lte=1), name="emotion_energy_range"),
+        ]
+
+
+class Sensation(VocabularyWord):
+    class Meta(VocabularyWord.Meta):
+        constraints = _vocabulary_constraints("sensation")
+
+
+class BodyArea(models.Model):
+    slug = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=40)
+    position = models.PositiveSmallIntegerField(default=0)  # head to toe, for display
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class CheckIn(models.Model):
+    class Source(models.TextChoices):
+        APP = "app"
+        IMPORT = "import"
+
+    # The public id is client-generated and unique per user only: another user holding the same UUID is
+    # invisible and never conflicts, so the integer primary key stays internal.
+    uuid = models.UUIDField(default=uuid.uuid4)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins")
+    occurred_at = models.DateTimeField()
+    # Derived from the profile's zone and day start when written, then fixed: a later move to another
+    # zone does not re-bucket the past.
+    local_date = models.DateField()
+    emotion = models.ForeignKey(Emotion, on_delete=models.PROTECT, related_name="+")
+    intensity = models.PositiveSmallIntegerField()
+    need = models.ForeignKey(Need, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    sensation = models.ForeignKey(
+        Sensation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    body_area = models.ForeignKey(BodyArea, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True, default="")
+    context = models.JSONField(default=list, blank=True)  # short who/where tags
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.APP)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "uuid"], name="checkin_user_uuid_unique"),
+            models.CheckConstraint(condition=Q(intensity__lte=10), name="checkin_intensity_0_10"),
+            models.CheckConstraint(condition=Q(note__length__lte=5000), name="checkin_note_max_5000"),
+            models.CheckConstraint(condition=Q(source__in=["app", "import"]), name="checkin_source_valid"),
+        ]
+        indexes = [
+            # GET /api/checkins/: the caller's rows, newest first, cursor-paginated.
+            models.Index(fields=["user", "-occurred_at", "-id"], name="checkin_user_recent_idx"),
+            # Trends and charts: the caller's rows within a local-date range.
+            models.Index(fields=["user", "local_date"], name="checkin_user_local_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.uuid)
+
+
+class Reminder(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    time = models.TimeField()  # local wall-clock time in the profile's zone
+    days = models.JSONField(default=list)  # ["mon", ..., "sun"]
+    enabled = models.BooleanField(default=True)
+    window_minutes = models.PositiveSmallIntegerField(default=0)  # fire at a random moment inside
+    label = models.CharField(max_length=80, blank=True, default="")
+    # UTC instant of the next fire; null while disabled. Recomputed from local wall time each time.
+    next_fire_at = models.DateTimeField(null=True, blank=True)
+    last_fired_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["time", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(window_minutes__lte=720), name="reminder_window_max_12h"),
+        ]
+        indexes = [
+            # sendreminders: "WHERE next_fire_at <= now ORDER BY next_fire_at", only enabled rows have it.
+            models.Index(
+                fields=["next_fire_at"], condition=Q(next_fire_at__isnull=False), name="reminder_due_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.uuid)
+
+
+class PushSubscription(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=2048, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    failure_count = models.PositiveIntegerField(default=0)
+    retry_after = models.DateTimeField(null=True, blank=True)  # push service asked us to back off
+
+    def __str__(self) -> str:
+        return f"push subscription {self.pk}"

@@ -1,0 +1,406 @@
+"""Writes of Attune's domain: accounts, profiles, custom words and check-ins.
+
+Every function is keyword-only, raises django.core.exceptions.ValidationError (mapped to HTTP 400 by the
+API) and leaves the database unchanged when it raises.
+"""
+
+import datetime as dt
+import hashlib
+import math
+import time
+import uuid
+import zoneinfo
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model, Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Sensation
+
+User = get_user_model()
+
+# A phone's clock may run a little ahead of the server's; beyond this a check-in is in the future.
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+EARLIEST_OCCURRED_AT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+CONTEXT_MAX_TAGS = 10
+CONTEXT_TAG_MAX_LENGTH = 40
+
+
+# --- time --------------------------------------------------------------------------------------
+
+
+def zone_from_name(name: str, *, field: str = "timezone") -> zoneinfo.ZoneInfo:
+    """The IANA zone called `name`, or a field error."""
+    try:
+        if not name or name != name.strip() or name[:1] == "/" or ".." in name:
+            raise ValueError(name)
+        return zoneinfo.ZoneInfo(name)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise ValidationError(
+            {field: [f"'{name}' is not a known IANA time zone, e.g. Europe/Berlin."]}
+        ) from None
+
+
+def local_date_for(occurred_at: dt.datetime, *, zone: zoneinfo.ZoneInfo, day_starts_at: int) -> dt.date:
+    """The user's local day that `occurred_at` belongs to.
+
+    The day boundary is a wall-clock hour ("my day ends at 4 am"), so the hours are taken off the local
+    wall time, not off UTC: on a DST night the boundary still falls at 04:00 on the clock.
+    """
+    wall = occurred_at.astimezone(zone).replace(tzinfo=None)
+    return (wall - dt.timedelta(hours=day_starts_at)).date()
+
+
+def profile_local_date(profile: Profile, occurred_at: dt.datetime) -> dt.date:
+    return local_date_for(
+        occurred_at, zone=zoneinfo.ZoneInfo(profile.timezone), day_starts_at=profile.day_starts_at
+    )
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+def user_register(*, username: str, password: str, timezone_name: str = "UTC") -> AbstractBaseUser:
+    """Create a user with a profile. Usernames are unique regardless of case."""
+    errors: dict[str, list[str]] = {}
+    zone_error = None
+    try:
+        zone_from_name(timezone_name)
+    except ValidationError as exc:
+        zone_error = exc
+    if User.objects.filter(username__iexact=username).exists():
+        errors["username"] = ["That username is taken."]
+    candidate = User(username=username)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if zone_error:
+        errors.update(zone_error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        try:
+            user = User.objects.create_user(username=username, password=password)
+        except IntegrityError:  # registered by a concurrent request a moment ago
+            raise ValidationError({"username": ["That username is taken."]}) from None
+        Profile.objects.create(user=user, timezone=timezone_name)
+    return user
+
+
+def profile_get(*, user: AbstractBaseUser) -> Profile:
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def profile_update(
+    *,
+    profile: Profile,
+    timezone_name: str | None = None,
+    day_starts_at: int | None = None,
+    week_starts_on: str | None = None,
+    paused_until: dt.datetime | None | type[Ellipsis] = ...,
+) -> Profile:
+    """Change profile settings. Past check-ins keep their local dates (they are history as lived)."""
+    if timezone_name is not None:
+        zone_from_name(timezone_name)
+        profile.timezone = timezone_name
+    if day_starts_at is not None:
+        if not 0 <= day_starts_at <= 23:
+            raise ValidationError({"day_starts_at": ["Choose an hour from 0 to 23."]})
+        profile.day_starts_at = day_starts_at
+    if week_starts_on is not None:
+        if week_starts_on not in WEEKDAYS:
+            raise ValidationError({"week_starts_on": [f"Choose one of {', '.join(WEEKDAYS)}."]})
+        profile.week_starts_on = week_starts_on
+    if paused_until is not ...:
+        profile.paused_until = paused_until
+    with transaction.atomic():
+        profile.save()
+    return profile
+
+
+def user_delete(*, user: AbstractBaseUser, password: str) -> None:
+    """Delete the account and every row that belongs to it (cascades reach every table)."""
+    if not user.check_password(password):
+        raise ValidationError({"password": ["That password is not right."]})
+    with transaction.atomic():
+        user.delete()
+
+
+# --- vocabulary --------------------------------------------------------------------------------
+
+VOCABULARY_MODELS: dict[str, type[Model]] = {
+    "emotion": Emotion,
+    "need": Need,
+    "sensation": Sensation,
+}
+
+
+def vocabulary_word_for(*, user: AbstractBaseUser, model: type[Model], slug: str, field: str) -> Model:
+    """A built-in word or one of the caller's own; anyone else's custom word does not exist."""
+    word = model.objects.filter(Q(owner=None) | Q(owner=user), slug=slug).first()
+    if word is None:
+        raise ValidationError({field: [f"Unknown {field.replace('_', ' ')} '{slug}'."]})
+    return word
+
+
+def body_area_for(*, slug: str) -> BodyArea:
+    try:
+        return BodyArea.objects.get(slug=slug)
+    except BodyArea.DoesNotExist:
+        raise ValidationError({"body_area": [f"Unknown body area '{slug}'."]}) from None
+
+
+def vocabulary_word_create(
+    *, user: AbstractBaseUser, kind: str, name: str, definition: str = "", **attributes: Any
+) -> Model:
+    """Add a custom word for `user`. The slug comes from the name; it may not shadow a built-in word."""
+    model = VOCABULARY_MODELS[kind]
+    name = " ".join(name.split())
+    slug = slugify(name, allow_unicode=True)[:64].strip("-")
+    if not slug:
+        raise ValidationError({"name": ["Use at least one letter or digit."]})
+    if model.objects.filter(Q(owner=None) | Q(owner=user), slug=slug).exists():
+        raise ValidationError({"name": [f"'{name}' is already in your vocabulary."]})
+    if kind == "emotion":
+        for axis in ("pleasantness", "energy"):
+            value = attributes.get(axis)
+            if value is None or not -1 <= value <= 1:
+                raise ValidationError({axis: ["Give a number from -1 to 1."]})
+        attributes.setdefault("family", "")
+        attributes["family"] = attributes["family"] or _family_for(
+            attributes["pleasantness"], attributes["energy"]
+        )
+    try:
+        with transaction.atomic():
+            return model.objects.create(owner=user, slug=slug, name=name, definition=definition, **attributes)
+    except IntegrityError:  # the same word added twice at once
+        raise ValidationError({"name": [f"'{name}' is already in your vocabulary."]}) from None
+
+
+def _family_for(pleasantness: float, energy: float) -> str:
+    """A family for a custom emotion given without one, from its quadrant."""
+    if pleasantness >= 0:
+        return "joy" if energy >= 0 else "calm"
+    return "fear" if energy >= 0 else "sadness"
+
+
+# --- check-ins ---------------------------------------------------------------------------------
+
+CHECKIN_FIELDS = ("occurred_at", "emotion", "intensity", "need", "sensation", "body_area", "note", "context")
+
+
+def _checkin_values(*, user: AbstractBaseUser, data: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    """Validate check-in input (slugs resolved for this user) into model field values.
+
+    `data` holds already-typed values (the API's input serializer parsed them); only keys present are
+    returned, so the same function serves create, replace and partial update.
+    """
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+
+    def collect(error_field: str, fn, **kwargs):
+        try:
+            return fn(**kwargs)
+        except ValidationError as exc:
+            errors.setdefault(error_field, []).extend(exc.messages)
+
+    if "occurred_at" in data:
+        occurred_at = data["occurred_at"]
+        if timezone.is_naive(occurred_at):
+            errors["occurred_at"] = ["Include a UTC offset, e.g. 2026-11-22T08:30:00+01:00."]
+        elif occurred_at < EARLIEST_OCCURRED_AT:
+            errors["occurred_at"] = ["That is too long ago to be a check-in."]
+        elif occurred_at > now + FUTURE_TOLERANCE:
+            errors["occurred_at"] = ["A check-in cannot be in the future."]
+        else:
+            values["occurred_at"] = occurred_at.astimezone(dt.UTC)
+    if "emotion" in data:
+        values["emotion"] = collect(
+            "emotion", vocabulary_word_for, user=user, model=Emotion, slug=data["emotion"], field="emotion"
+        )
+    for field, model in (("need", Need), ("sensation", Sensation)):
+        if field in data:
+            slug = data[field]
+            values[field] = (
+                collect(field, vocabulary_word_for, user=user, model=model, slug=slug, field=field)
+                if slug
+                else None
+            )
+    if "body_area" in data:
+        slug = data["body_area"]
+        values["body_area"] = collect("body_area", body_area_for, slug=slug) if slug else None
+    if "intensity" in data:
+        if not 0 <= data["intensity"] <= 10:
+            errors["intensity"] = ["Choose an intensity from 0 to 10."]
+        values["intensity"] = data["intensity"]
+    if "note" in data:
+        note = data["note"] or ""
+        if len(note) > 5000:
+            errors["note"] = ["Keep the note to 5,000 characters."]
+        values["note"] = note
+    if "context" in data:
+        tags = [" ".join(str(tag).split()) for tag in (data["context"] or [])]
+        tags = [tag for tag in tags if tag]
+        if len(tags) > CONTEXT_MAX_TAGS or any(len(tag) > CONTEXT_TAG_MAX_LENGTH for tag in tags):
+            errors["context"] = [
+                f"Use at most {CONTEXT_MAX_TAGS} tags of at most {CONTEXT_TAG_MAX_LENGTH} characters."
+            ]
+        values["context"] = list(dict.fromkeys(tags))  # keep order, drop repeats
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _new_checkin(
+    *, user: AbstractBaseUser, checkin_id: uuid.UUID, values: dict[str, Any], source: str
+) -> CheckIn:
+    for required in ("emotion", "intensity"):
+        if required not in values:
+            raise ValidationError({required: ["This field is required."]})
+    values.setdefault("occurred_at", timezone.now())
+    profile = profile_get(user=user)
+    return CheckIn(
+        user=user,
+        uuid=checkin_id,
+        local_date=profile_local_date(profile, values["occurred_at"]),
+        source=source,
+        **values,
+    )
+
+
+def checkin_create(
+    *,
+    user: AbstractBaseUser,
+    data: dict[str, Any],
+    checkin_id: uuid.UUID | None = None,
+    source: str = CheckIn.Source.APP,
+) -> tuple[CheckIn, bool]:
+    """Create a check-in; a retry with the same client id returns the stored row unchanged.
+
+    Returns (check-in, created). Concurrent retries are safe: the (user, uuid) unique constraint lets
+    exactly one insert win; the others find and return the winner's row.
+    """
+    now = timezone.now()
+    checkin_id = checkin_id or uuid.uuid4()
+    existing = CheckIn.objects.filter(user=user, uuid=checkin_id).first()
+    if existing is not None:
+        return existing, False
+    values = _checkin_values(user=user, data=data, now=now)
+    checkin = _new_checkin(user=user, checkin_id=checkin_id, values=values, source=source)
+    try:
+        with transaction.atomic():
+            checkin.save(force_insert=True)
+    except IntegrityError:
+        existing = CheckIn.objects.filter(user=user, uuid=checkin_id).first()
+        if existing is None:
+            raise
+        return existing, False
+    return checkin, True
+
+
+def checkin_upsert(
+    *, user: AbstractBaseUser, checkin_id: uuid.UUID, data: dict[str, Any]
+) -> tuple[CheckIn, bool]:
+    """PUT semantics: create the check-in with this client id, or replace the caller's stored one.
+
+    Returns (check-in, created). Sending the same body again leaves the same row: the outbox of an
+    offline phone may replay a PUT any number of times.
+    """
+    now = timezone.now()
+    values = _checkin_values(user=user, data=data, now=now)
+    for _attempt in range(2):
+        with transaction.atomic():
+            existing = CheckIn.objects.select_for_update().filter(user=user, uuid=checkin_id).first()
+            if existing is not None:
+                return _checkin_replace(checkin=existing, values=values, now=now), False
+            checkin = _new_checkin(user=user, checkin_id=checkin_id, values=dict(values), source="app")
+            try:
+                with transaction.atomic():
+                    checkin.save(force_insert=True)
+                return checkin, True
+            except IntegrityError:
+                continue  # a concurrent PUT inserted it first: replace that row instead
+    raise IntegrityError("check-in upsert kept colliding")  # pragma: no cover
+
+
+def _checkin_replace(*, checkin: CheckIn, values: dict[str, Any], now: dt.datetime) -> CheckIn:
+    for required in ("emotion", "intensity"):
+        if required not in values:
+            raise ValidationError({required: ["This field is required."]})
+    full = {
+        "occurred_at": checkin.occurred_at,
+        "need": None,
+        "sensation": None,
+        "body_area": None,
+        "note": "",
+        "context": [],
+        **values,
+    }
+    return _checkin_apply(checkin=checkin, values=full)
+
+
+def checkin_update(*, checkin: CheckIn, data: dict[str, Any]) -> CheckIn:
+    """PATCH: change only the given fields."""
+    values = _checkin_values(user=checkin.user, data=data, now=timezone.now())
+    with transaction.atomic():
+        return _checkin_apply(checkin=checkin, values=values)
+
+
+def _checkin_apply(*, checkin: CheckIn, values: dict[str, Any]) -> CheckIn:
+    occurred_at_changed = "occurred_at" in values and values["occurred_at"] != checkin.occurred_at
+    for field, value in values.items():
+        setattr(checkin, field, value)
+    if occurred_at_changed:
+        checkin.local_date = profile_local_date(profile_get(user=checkin.user), checkin.occurred_at)
+    checkin.save()
+    return checkin
+
+
+def checkin_delete(*, checkin: CheckIn) -> None:
+    checkin.delete()
+
+
+# --- login throttling ---------------------------------------------------------------------------
+# Failed logins are counted per account (not per IP: an attacker has many addresses, an account has
+# one owner). After LOGIN_FAILURE_LIMIT failures the account refuses logins for LOGIN_LOCKOUT_SECONDS.
+
+
+def _login_cache_key(kind: str, username: str) -> str:
+    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()  # no usernames in the cache
+    return f"login:{kind}:{digest}"
+
+
+def login_retry_after(*, username: str) -> int:
+    """Seconds until `username` may try again (0 when it may try now)."""
+    locked_until = cache.get(_login_cache_key("locked", username))
+    if locked_until is None:
+        return 0
+    return max(0, math.ceil(locked_until - time.time()))
+
+
+def login_failure_record(*, username: str) -> None:
+    failures_key = _login_cache_key("failures", username)
+    window = settings.LOGIN_LOCKOUT_SECONDS
+    cache.add(failures_key, 0, timeout=window)
+    try:
+        failures = cache.incr(failures_key)
+    except ValueError:  # expired between add and incr
+        cache.set(failures_key, 1, timeout=window)
+        failures = 1
+    if failures >= settings.LOGIN_FAILURE_LIMIT:
+        cache.set(_login_cache_key("locked", username), time.time() + window, timeout=window)
+        cache.delete(failures_key)
+
+
+def login_failures_clear(*, username: str) -> None:
+    cache.delete_many([_login_cache_key("failures", username), _login_cache_key("locked", username)])
