@@ -52,6 +52,19 @@ def anon_client() -> APIClient:
 
 
 @pytest.fixture(autouse=True)
+def _builtin_vocabulary(request):
+    """Transactional tests flush every table afterwards, the seeded vocabulary included: re-seed it."""
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        from tracker.models import Emotion
+        from tracker.vocabulary import load_builtin_vocabulary
+
+        if not Emotion.objects.filter(owner=None).exists():
+            load_builtin_vocabulary()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

@@ -218,9 +218,10 @@ CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 
 REST_FRAMEWORK = {
+    # Token first so an anonymous call is a 401 with WWW-Authenticate (a 403 means "not yours").
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -248,6 +249,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = max(IMPORT_MAX_BYTES + 1024 * 1024, 2_621_440)
 # Web Push: the VAPID key pair lives in DATA_DIR (created by `manage.py vapid` or on first start).
 VAPID_PRIVATE_KEY_FILE = Path(os.environ.get("VAPID_PRIVATE_KEY_FILE") or DATA_DIR / "vapid_private.pem")
 VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@localhost")
+# The server POSTs to subscription endpoints, so they must be a browser push service (host suffixes;
+# "*" admits any https host). Plain http on loopback only when explicitly allowed (tests, development).
+PUSH_SERVICE_HOSTS = [
+    host.lower().lstrip(".")
+    for host in env_list(
+        "PUSH_SERVICE_HOSTS",
+        "fcm.googleapis.com,android.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com",
+    )
+    if host != "*"
+]
+PUSH_ALLOW_INSECURE_ENDPOINTS = env_bool("PUSH_ALLOW_INSECURE_ENDPOINTS", False)
 
 # Logs never carry request bodies, emotion words or notes: only method, path and status.
 LOGGING = {

@@ -4,14 +4,50 @@ import json
 from pathlib import Path
 
 from django.apps import apps as global_apps
+from django.db import transaction
 
 DATA_DIR = Path(__file__).resolve().parent
+EMOTION_FIELDS = ("name", "family", "definition", "pleasantness", "energy", "is_interpretation")
 
 
 def read(kind: str) -> list[dict]:
     return json.loads((DATA_DIR / f"{kind}.json").read_text(encoding="utf-8"))
 
 
+def _sync_words(model, rows: list[dict], fields: tuple[str, ...], builtin: dict) -> dict:
+    """Insert missing rows and update changed ones, keyed by slug, in a few bulk queries."""
+    existing = {word.slug: word for word in model.objects.filter(**builtin)}
+    missing, changed = [], []
+    for row in rows:
+        values = {field: row[field] for field in fields}
+        word = existing.get(row["slug"])
+        if word is None:
+            missing.append(model(slug=row["slug"], **builtin, **values))
+        elif any(getattr(word, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(word, field, value)
+            changed.append(word)
+    model.objects.bulk_create(missing)
+    if changed:
+        model.objects.bulk_update(changed, fields)
+    return {word.slug: word for word in model.objects.filter(**builtin)}
+
+
+def _sync_links(relation, wanted: set[tuple[int, int]]) -> None:
+    """Make an M2M through table hold exactly `wanted` (from_id, to_id) pairs among built-ins."""
+    through = relation.through
+    from_field = relation.field.m2m_column_name()
+    to_field = relation.field.m2m_reverse_name()
+    builtin_ids = relation.field.model.objects.filter(owner=None).values_list("pk", flat=True)
+    current = set(
+        through.objects.filter(**{f"{from_field}__in": builtin_ids}).values_list(from_field, to_field)
+    )
+    for from_id, to_id in current - wanted:
+        through.objects.filter(**{from_field: from_id, to_field: to_id}).delete()
+    through.objects.bulk_create([through(**{from_field: a, to_field: b}) for a, b in wanted - current])
+
+
+@transaction.atomic
 def load_builtin_vocabulary(apps=global_apps) -> dict[str, int]:
     """Insert or update every built-in word by slug; running it again changes nothing.
 
@@ -22,41 +58,30 @@ def load_builtin_vocabulary(apps=global_apps) -> dict[str, int]:
     Need = apps.get_model("tracker", "Need")
     Sensation = apps.get_model("tracker", "Sensation")
     BodyArea = apps.get_model("tracker", "BodyArea")
+    builtin = {"owner": None}
 
-    needs = {}
-    for row in read("needs"):
-        needs[row["slug"]], _ = Need.objects.update_or_create(
-            owner=None,
-            slug=row["slug"],
-            defaults={"name": row["name"], "category": row["category"], "definition": row["definition"]},
-        )
-    for row in read("sensations"):
-        Sensation.objects.update_or_create(
-            owner=None, slug=row["slug"], defaults={"name": row["name"], "definition": row["definition"]}
-        )
-    for position, row in enumerate(read("body_areas")):
-        BodyArea.objects.update_or_create(
-            slug=row["slug"], defaults={"name": row["name"], "position": position}
-        )
-
+    needs = _sync_words(Need, read("needs"), ("name", "category", "definition"), builtin)
+    sensations = _sync_words(Sensation, read("sensations"), ("name", "definition"), builtin)
+    areas = [{**row, "position": position} for position, row in enumerate(read("body_areas"))]
+    body_areas = _sync_words(BodyArea, areas, ("name", "position"), {})
     emotion_rows = read("emotions")
-    emotions = {}
-    for row in emotion_rows:
-        emotions[row["slug"]], _ = Emotion.objects.update_or_create(
-            owner=None,
-            slug=row["slug"],
-            defaults={
-                key: row[key]
-                for key in ("name", "family", "definition", "pleasantness", "energy", "is_interpretation")
-            },
-        )
-    for row in emotion_rows:
-        emotion = emotions[row["slug"]]
-        emotion.suggested_emotions.set([emotions[slug] for slug in row.get("suggested_emotions", [])])
-        emotion.suggested_needs.set([needs[slug] for slug in row.get("suggested_needs", [])])
+    emotions = _sync_words(Emotion, emotion_rows, EMOTION_FIELDS, builtin)
+
+    _sync_links(
+        Emotion.suggested_emotions,
+        {
+            (emotions[r["slug"]].pk, emotions[s].pk)
+            for r in emotion_rows
+            for s in r.get("suggested_emotions", [])
+        },
+    )
+    _sync_links(
+        Emotion.suggested_needs,
+        {(emotions[r["slug"]].pk, needs[s].pk) for r in emotion_rows for s in r.get("suggested_needs", [])},
+    )
     return {
-        "emotions": len(emotion_rows),
+        "emotions": len(emotions),
         "needs": len(needs),
-        "sensations": Sensation.objects.filter(owner=None).count(),
-        "body_areas": BodyArea.objects.count(),
+        "sensations": len(sensations),
+        "body_areas": len(body_areas),
     }
