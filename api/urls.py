@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import views
+from api import trend_views, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -26,4 +26,8 @@ urlpatterns = [
     ),
     path("checkins/", views.CheckInListView.as_view(), name="checkins"),
     path("checkins/<str:checkin_id>/", views.CheckInDetailView.as_view(), name="checkin-detail"),
+    path("trends/week", trend_views.WeekTrendsView.as_view(), name="trends-week"),
+    path("trends/range", trend_views.RangeTrendsView.as_view(), name="trends-range"),
+    re_path(r"^charts/week\.(?P<fmt>svg|png)$", trend_views.WeekChartView.as_view(), name="chart-week"),
+    re_path(r"^charts/range\.(?P<fmt>svg|png)$", trend_views.RangeChartView.as_view(), name="chart-range"),
 ]

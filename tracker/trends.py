@@ -1,0 +1,388 @@
+"""Trends: check-ins turned into weekly and longer series, patterns and a few kind sentences.
+
+Everything is bucketed by CheckIn.local_date (fixed when the check-in was written), read through the
+(user, local_date) index and aggregated in SQL per local day; weeks and months are folded from the
+day rows in Python, which keeps week starts (any weekday) portable across SQLite and PostgreSQL.
+"""
+
+import datetime as dt
+import zoneinfo
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db.models import Avg, Count, Max, Sum
+from django.utils import timezone
+
+from tracker.models import WEEKDAYS, CheckIn, Profile
+from tracker.services import local_date_for
+
+TOP_N = 5
+BUCKETS = ("day", "week", "month")
+# Longest range per bucket: a day series of 3 years is ~1,100 points, more than any screen shows.
+MAX_RANGE_DAYS = {"day": 3 * 366, "week": 5 * 366, "month": 5 * 366}
+# Trailing window of the rolling mean, in buckets: a week of days, a month of weeks, a quarter of months.
+ROLLING_WINDOW = {"day": 7, "week": 4, "month": 3}
+# Dates outside this window cannot be shifted by a week or a month without leaving Python's calendar.
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(9999, 11, 30)
+
+
+# --- calendar ----------------------------------------------------------------------------------
+
+
+def current_local_date(*, profile: Profile, now: dt.datetime | None = None) -> dt.date:
+    """Today as the user lives it: their zone, and a day that may end after midnight."""
+    return local_date_for(
+        now or timezone.now(), zone=zoneinfo.ZoneInfo(profile.timezone), day_starts_at=profile.day_starts_at
+    )
+
+
+def week_start_for(day: dt.date, *, week_starts_on: str) -> dt.date:
+    """The first day of the user's week that contains `day`."""
+    return day - dt.timedelta(days=(day.weekday() - WEEKDAYS.index(week_starts_on)) % 7)
+
+
+def _check_date(value: dt.date, field: str) -> None:
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise ValidationError({field: [f"Choose a date between {MIN_DATE} and {MAX_DATE}."]})
+
+
+def resolve_week_start(*, profile: Profile, start: dt.date | None, now: dt.datetime | None = None) -> dt.date:
+    """The week asked for: `start` snapped back to the user's week start, or the current local week.
+
+    Any date inside a week names that week (a link to "the week of Thursday" works), and the response
+    says which start it used.
+    """
+    day = start if start is not None else current_local_date(profile=profile, now=now)
+    _check_date(day, "start")
+    return week_start_for(day, week_starts_on=profile.week_starts_on)
+
+
+def resolve_range(
+    *,
+    profile: Profile,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    bucket: str,
+    now: dt.datetime | None = None,
+) -> tuple[dt.date, dt.date]:
+    """The range asked for; `to` defaults to today and `from` to a year before it."""
+    if bucket not in BUCKETS:
+        raise ValidationError({"bucket": [f"Choose one of {', '.join(BUCKETS)}."]})
+    date_to = date_to or current_local_date(profile=profile, now=now)
+    _check_date(date_to, "to")
+    if date_from is None:
+        date_from = max(MIN_DATE, date_to - dt.timedelta(days=364))
+    _check_date(date_from, "from")
+    if date_from > date_to:
+        raise ValidationError({"from": ["'from' must not be after 'to'."]})
+    if (date_to - date_from).days + 1 > MAX_RANGE_DAYS[bucket]:
+        years = MAX_RANGE_DAYS[bucket] // 366
+        raise ValidationError({"to": [f"Choose a range of at most {years} years for bucket={bucket}."]})
+    return date_from, date_to
+
+
+# --- queries -----------------------------------------------------------------------------------
+
+
+def _day_rows(*, user: AbstractBaseUser, date_from: dt.date, date_to: dt.date) -> dict[dt.date, dict]:
+    """Per local day: count and mean pleasantness, energy and intensity (one query)."""
+    rows = (
+        CheckIn.objects.filter(user=user, local_date__gte=date_from, local_date__lte=date_to)
+        .values("local_date")
+        .annotate(
+            count=Count("id"),
+            pleasantness=Avg("emotion__pleasantness"),
+            energy=Avg("emotion__energy"),
+            intensity=Avg("intensity"),
+        )
+        .order_by("local_date")
+    )
+    return {row.pop("local_date"): row for row in rows}
+
+
+def data_fingerprint(*, user: AbstractBaseUser, date_from: dt.date, date_to: dt.date) -> tuple:
+    """A cheap value that changes whenever a check-in in the range is added, edited or deleted (one query).
+
+    Count and id sum move on every insert and delete; the latest updated_at moves on every edit
+    (auto_now), including an edit that moves a check-in into or out of the range.
+    """
+    agg = CheckIn.objects.filter(user=user, local_date__gte=date_from, local_date__lte=date_to).aggregate(
+        n=Count("id"), ids=Sum("id"), latest=Max("updated_at")
+    )
+    latest = agg["latest"].isoformat() if agg["latest"] else ""
+    return (agg["n"], agg["ids"] or 0, latest)
+
+
+# --- week --------------------------------------------------------------------------------------
+
+
+def _mean(total: float, count: int) -> float | None:
+    return round(total / count, 3) if count else None
+
+
+def _day_entry(day: dt.date, row: dict | None) -> dict[str, Any]:
+    if row is None:  # an empty day has no mean, not a mean of 0
+        return {
+            "date": day,
+            "count": 0,
+            "mean_intensity": None,
+            "mean_pleasantness": None,
+            "mean_energy": None,
+        }
+    return {
+        "date": day,
+        "count": row["count"],
+        "mean_intensity": round(row["intensity"], 3),
+        "mean_pleasantness": round(row["pleasantness"], 3),
+        "mean_energy": round(row["energy"], 3),
+    }
+
+
+def _totals(days: Iterable[dt.date], rows: dict[dt.date, dict]) -> dict[str, Any]:
+    """Means over all check-ins of the days (each day weighted by its count)."""
+    present = [rows[day] for day in days if day in rows]
+    count = sum(row["count"] for row in present)
+    return {
+        "count": count,
+        "days_with_checkins": len(present),
+        "mean_pleasantness": _mean(sum(r["pleasantness"] * r["count"] for r in present), count),
+        "mean_energy": _mean(sum(r["energy"] * r["count"] for r in present), count),
+        "mean_intensity": _mean(sum(r["intensity"] * r["count"] for r in present), count),
+    }
+
+
+def _top(counter: Counter, names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    # Most frequent first; ties in alphabetical order so the answer is stable.
+    ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:TOP_N]
+    if names is None:
+        return [{"slug": slug, "count": count} for slug, count in ranked]
+    return [{"slug": slug, "name": names[slug], "count": count} for slug, count in ranked]
+
+
+def _patterns(words: list[tuple]) -> dict[str, Any]:
+    """Top words, emotion–need pairs and granularity from (emotion, family, need, sensation, area) rows."""
+    names: dict[str, dict[str, str]] = {"emotion": {}, "need": {}, "sensation": {}, "body_area": {}}
+    emotions: Counter = Counter()
+    families: Counter = Counter()
+    needs: Counter = Counter()
+    sensations: Counter = Counter()
+    areas: Counter = Counter()
+    pairs: Counter = Counter()
+    for emotion, emotion_name, family, need, need_name, sensation, sensation_name, area, area_name in words:
+        emotions[emotion] += 1
+        names["emotion"][emotion] = emotion_name
+        if family:
+            families[family] += 1
+        if need:
+            needs[need] += 1
+            names["need"][need] = need_name
+            pairs[(emotion, need)] += 1
+        if sensation:
+            sensations[sensation] += 1
+            names["sensation"][sensation] = sensation_name
+        if area:
+            areas[area] += 1
+            names["body_area"][area] = area_name
+    ranked_pairs = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[:TOP_N]
+    return {
+        "top_emotions": _top(emotions, names["emotion"]),
+        "top_families": _top(families),
+        "top_needs": _top(needs, names["need"]),
+        "top_sensations": _top(sensations, names["sensation"]),
+        "top_body_areas": _top(areas, names["body_area"]),
+        "pairs": [
+            {
+                "emotion": emotion,
+                "emotion_name": names["emotion"][emotion],
+                "need": need,
+                "need_name": names["need"][need],
+                "count": count,
+            }
+            for (emotion, need), count in ranked_pairs
+        ],
+        "distinct_emotions": len(emotions),
+    }
+
+
+def week_trends(*, user: AbstractBaseUser, start: dt.date) -> dict[str, Any]:
+    """One week from `start` (already the user's week start): days, patterns, last week, summary.
+
+    Two queries: the day series of this and the previous week grouped by local_date, and the words of
+    those 14 days (a few dozen short tuples, counted in Python).
+    """
+    end = start + dt.timedelta(days=6)
+    previous_start = start - dt.timedelta(days=7)
+    rows = _day_rows(user=user, date_from=previous_start, date_to=end)
+    words = list(
+        CheckIn.objects.filter(user=user, local_date__gte=previous_start, local_date__lte=end).values_list(
+            "local_date",
+            "emotion__slug",
+            "emotion__name",
+            "emotion__family",
+            "need__slug",
+            "need__name",
+            "sensation__slug",
+            "sensation__name",
+            "body_area__slug",
+            "body_area__name",
+        )
+    )
+    this_days = [start + dt.timedelta(days=i) for i in range(7)]
+    previous_days = [previous_start + dt.timedelta(days=i) for i in range(7)]
+    this_patterns = _patterns([w[1:] for w in words if w[0] >= start])
+    previous_patterns = _patterns([w[1:] for w in words if w[0] < start])
+    week = {
+        "start": start,
+        "end": end,
+        "days": [_day_entry(day, rows.get(day)) for day in this_days],
+        **_totals(this_days, rows),
+        **this_patterns,
+        "previous_week": {
+            "start": previous_start,
+            "end": previous_start + dt.timedelta(days=6),
+            **_totals(previous_days, rows),
+            "distinct_emotions": previous_patterns["distinct_emotions"],
+            "top_emotions": previous_patterns["top_emotions"][:3],
+            "top_needs": previous_patterns["top_needs"][:3],
+        },
+    }
+    week["summary"] = week_summary(week)
+    return week
+
+
+# --- plain-language summary --------------------------------------------------------------------
+
+
+def times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
+def pleasantness_words(value: float) -> str:
+    if value <= -0.5:
+        return "mostly unpleasant"
+    if value < -0.15:
+        return "somewhat unpleasant"
+    if value <= 0.15:
+        return "mixed"
+    if value < 0.5:
+        return "somewhat pleasant"
+    return "mostly pleasant"
+
+
+def week_summary(week: dict[str, Any]) -> list[str]:
+    """2–4 short, kind sentences from the numbers. No grades, no streaks, nothing about gaps."""
+    if week["count"] == 0:
+        return [
+            "There are no check-ins for this week.",
+            "That is completely fine; whenever you want to, one short check-in is enough.",
+        ]
+    sentences = []
+    days = week["days_with_checkins"]
+    day_words = "one day" if days == 1 else f"{days} days"
+    kinds = week["distinct_emotions"]
+    kind_words = "one feeling" if kinds == 1 else f"{kinds} different feelings"
+    sentences.append(
+        f"You checked in {times(week['count'])} on {day_words} and named {kind_words}; "
+        f"overall the week felt {pleasantness_words(week['mean_pleasantness'])}."
+    )
+    top = week["top_emotions"][0]
+    if top["count"] > 1:
+        sentences.append(f"The feeling you named most often was {top['name']} ({times(top['count'])}).")
+    if week["top_needs"]:
+        need = week["top_needs"][0]
+        sentence = f"Your most frequent unmet need was {need['name']} ({times(need['count'])})"
+        with_need = [pair for pair in week["pairs"] if pair["need"] == need["slug"]]
+        if with_need and (with_need[0]["count"] > 1 or need["count"] == 1):
+            sentence += f", mostly alongside feeling {with_need[0]['emotion_name']}"
+        sentences.append(sentence + ".")
+    if week["top_body_areas"]:
+        area = week["top_body_areas"][0]
+        sentences.append(f"Your body held it most in the {area['name'].lower()} ({times(area['count'])}).")
+    previous = week["previous_week"]
+    if previous["count"] and len(sentences) < 4:
+        change = week["mean_pleasantness"] - previous["mean_pleasantness"]
+        if change >= 0.1:
+            sentences.append("On average it felt a little lighter than the week before.")
+        elif change <= -0.1:
+            sentences.append("On average it felt heavier than the week before; be gentle with yourself.")
+        else:
+            sentences.append("On average it felt much like the week before.")
+    return sentences[:4]
+
+
+# --- range -------------------------------------------------------------------------------------
+
+
+def _bucket_start(day: dt.date, *, bucket: str, week_starts_on: str) -> dt.date:
+    if bucket == "week":
+        return week_start_for(day, week_starts_on=week_starts_on)
+    if bucket == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _next_bucket(start: dt.date, *, bucket: str) -> dt.date:
+    if bucket == "week":
+        return start + dt.timedelta(days=7)
+    if bucket == "month":
+        return (start + dt.timedelta(days=32)).replace(day=1)
+    return start + dt.timedelta(days=1)
+
+
+def range_trends(
+    *, user: AbstractBaseUser, date_from: dt.date, date_to: dt.date, bucket: str, week_starts_on: str
+) -> dict[str, Any]:
+    """The day/week/month series of [date_from, date_to] with a trailing rolling mean (one query).
+
+    Buckets are aligned to calendar weeks (the user's week start) and months; the first and last may be
+    partial, and their `start`/`end` say so. Means are null for empty buckets, never 0. The rolling
+    mean of pleasantness is weighted by check-in count over the last ROLLING_WINDOW buckets, so a
+    single heavy day does not swing it, and empty buckets neither pull it to 0 nor break it.
+    """
+    rows = _day_rows(user=user, date_from=date_from, date_to=date_to)
+    sums: dict[dt.date, list[float]] = {}  # bucket start -> [count, Σp, Σe, Σi]
+    for day, row in rows.items():
+        key = _bucket_start(day, bucket=bucket, week_starts_on=week_starts_on)
+        acc = sums.setdefault(key, [0, 0.0, 0.0, 0.0])
+        n = row["count"]
+        acc[0] += n
+        acc[1] += row["pleasantness"] * n
+        acc[2] += row["energy"] * n
+        acc[3] += row["intensity"] * n
+    window = ROLLING_WINDOW[bucket]
+    series = []
+    recent: list[tuple[int, float]] = []  # (count, Σp) of the last `window` buckets
+    start = _bucket_start(date_from, bucket=bucket, week_starts_on=week_starts_on)
+    while start <= date_to:
+        following = _next_bucket(start, bucket=bucket)
+        n, sp, se, si = sums.get(start, (0, 0.0, 0.0, 0.0))
+        recent = [*recent[-(window - 1) :], (n, sp)] if window > 1 else [(n, sp)]
+        rolling_n = sum(c for c, _ in recent)
+        series.append(
+            {
+                "start": max(start, date_from),
+                "end": min(following - dt.timedelta(days=1), date_to),
+                "count": n,
+                "mean_pleasantness": _mean(sp, n),
+                "mean_energy": _mean(se, n),
+                "mean_intensity": _mean(si, n),
+                "rolling_pleasantness": _mean(sum(p for _, p in recent), rolling_n),
+            }
+        )
+        start = following
+    count = sum(acc[0] for acc in sums.values())
+    return {
+        "from": date_from,
+        "to": date_to,
+        "bucket": bucket,
+        "rolling_window": window,
+        "count": count,
+        "mean_pleasantness": _mean(sum(acc[1] for acc in sums.values()), count),
+        "mean_energy": _mean(sum(acc[2] for acc in sums.values()), count),
+        "mean_intensity": _mean(sum(acc[3] for acc in sums.values()), count),
+        "buckets": series,
+    }
