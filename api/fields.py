@@ -29,3 +29,21 @@ class AwareDateTimeField(serializers.DateTimeField):
         if not isinstance(value, str):
             self.fail("invalid", format="ISO 8601 with a UTC offset")
         return super().to_internal_value(value)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only: "7", 7.5 and true are refused rather than coerced."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictFloatField(serializers.FloatField):
+    """A JSON number only: "0.5" and true are refused rather than coerced."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)

@@ -4,7 +4,7 @@ import datetime as dt
 
 from rest_framework import serializers
 
-from api.fields import AwareDateTimeField, StrictCharField
+from api.fields import AwareDateTimeField, StrictCharField, StrictFloatField, StrictIntegerField
 from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Sensation
 from tracker.services import CONTEXT_MAX_TAGS, CONTEXT_TAG_MAX_LENGTH
 
@@ -43,7 +43,7 @@ class TokenOutput(serializers.Serializer):
 
 class ProfileInput(serializers.Serializer):
     timezone = StrictCharField(max_length=64, required=False)
-    day_starts_at = serializers.IntegerField(min_value=0, max_value=23, required=False)
+    day_starts_at = StrictIntegerField(min_value=0, max_value=23, required=False)
     week_starts_on = serializers.ChoiceField(choices=WEEKDAYS, required=False)
     paused_until = AwareDateTimeField(required=False, allow_null=True)
 
@@ -66,6 +66,7 @@ class ProfileOutput(serializers.ModelSerializer):
 
 
 class EmotionOutput(serializers.ModelSerializer):
+    slug = serializers.CharField(read_only=True)  # custom words may have non-ASCII slugs
     suggested_emotions = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     suggested_needs = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     custom = serializers.SerializerMethodField()
@@ -116,8 +117,8 @@ class WordInput(serializers.Serializer):
 
 
 class EmotionInput(WordInput):
-    pleasantness = serializers.FloatField(min_value=-1, max_value=1)
-    energy = serializers.FloatField(min_value=-1, max_value=1)
+    pleasantness = StrictFloatField(min_value=-1, max_value=1)
+    energy = StrictFloatField(min_value=-1, max_value=1)
     family = StrictCharField(max_length=40, required=False, default="", allow_blank=True)
 
 
@@ -138,7 +139,7 @@ class CheckInInput(serializers.Serializer):
     id = serializers.UUIDField(required=False)
     occurred_at = AwareDateTimeField(required=False)
     emotion = StrictCharField(max_length=64)
-    intensity = serializers.IntegerField(min_value=0, max_value=10)
+    intensity = StrictIntegerField(min_value=0, max_value=10)
     need = StrictCharField(max_length=64, required=False, allow_null=True, allow_blank=True)
     sensation = StrictCharField(max_length=64, required=False, allow_null=True, allow_blank=True)
     body_area = StrictCharField(max_length=32, required=False, allow_null=True, allow_blank=True)
@@ -163,6 +164,12 @@ class CheckInOutput(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class CheckInPage(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = CheckInOutput(many=True)
+
+
 class DateRangeInput(serializers.Serializer):
     """`from`/`to` local dates of a query string (validated_data keys: date_from, date_to)."""
 
@@ -184,3 +191,6 @@ class DateRangeInput(serializers.Serializer):
 class CheckInFilters(DateRangeInput):
     emotion = StrictCharField(max_length=64, required=False)
     need = StrictCharField(max_length=64, required=False)
+    # Read by the paginator; declared so they are validated and documented.
+    cursor = StrictCharField(max_length=200, required=False)
+    limit = serializers.IntegerField(min_value=1, max_value=200, required=False)

@@ -9,8 +9,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import get_token
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
@@ -163,19 +162,27 @@ class VocabularyView(APIView):
         return Response(s.VocabularyOutput(selectors.vocabulary_for_user(user=request.user)).data)
 
 
-class VocabularyWordCreateView(APIView):
-    kind = ""  # set per route: emotion, need or sensation
-    inputs = {"emotion": s.EmotionInput, "need": s.NeedInput, "sensation": s.SensationInput}
-    outputs = {"emotion": s.EmotionOutput, "need": s.NeedOutput, "sensation": s.SensationOutput}
+def vocabulary_word_create_view(kind: str, input_class, output_class) -> type[APIView]:
+    """POST /api/vocabulary/<kind>s: add a custom word; the server makes the slug."""
 
-    def get_serializer_class(self):  # for the schema
-        return self.inputs[self.kind]
+    class VocabularyWordCreateView(APIView):
+        @extend_schema(
+            request=input_class,
+            responses={201: output_class, **ERRORS},
+            operation_id=f"vocabulary_{kind}s_create",
+        )
+        def post(self, request: Request) -> Response:
+            data = input_class(data=request.data)
+            data.is_valid(raise_exception=True)
+            word = services.vocabulary_word_create(user=request.user, kind=kind, **data.validated_data)
+            return Response(output_class(word).data, status=status.HTTP_201_CREATED)
 
-    def post(self, request: Request) -> Response:
-        data = self.inputs[self.kind](data=request.data)
-        data.is_valid(raise_exception=True)
-        word = services.vocabulary_word_create(user=request.user, kind=self.kind, **data.validated_data)
-        return Response(self.outputs[self.kind](word).data, status=status.HTTP_201_CREATED)
+    return VocabularyWordCreateView
+
+
+EmotionCreateView = vocabulary_word_create_view("emotion", s.EmotionInput, s.EmotionOutput)
+NeedCreateView = vocabulary_word_create_view("need", s.NeedInput, s.NeedOutput)
+SensationCreateView = vocabulary_word_create_view("sensation", s.SensationInput, s.SensationOutput)
 
 
 # --- check-ins ---------------------------------------------------------------------------------
@@ -204,23 +211,19 @@ def checkin_or_404(request: Request, checkin_id: str):
 
 
 class CheckInListView(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE, description="first local date"),
-            OpenApiParameter("to", OpenApiTypes.DATE, description="last local date"),
-            OpenApiParameter("emotion", str),
-            OpenApiParameter("need", str),
-            OpenApiParameter("cursor", str),
-            OpenApiParameter("limit", int),
-        ],
-        responses={200: s.CheckInOutput(many=True), 400: ERRORS[400]},
-    )
+    @extend_schema(parameters=[s.CheckInFilters], responses={200: s.CheckInPage, 400: ERRORS[400]})
     def get(self, request: Request) -> Response:
-        filters = s.CheckInFilters(data=request.query_params)
+        filters = s.CheckInFilters(
+            data=request.query_params.dict()
+        )  # a dict: "?to=" is an error, not "no filter"
         filters.is_valid(raise_exception=True)
-        rows = selectors.checkins_for_user(user=request.user, **filters.validated_data)
+        query = {k: v for k, v in filters.validated_data.items() if k not in ("cursor", "limit")}
+        rows = selectors.checkins_for_user(user=request.user, **query)
         paginator = CheckInPagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
+        try:
+            page = paginator.paginate_queryset(rows, request, view=self)
+        except NotFound:  # DRF's answer to a cursor it cannot decode; it is the caller's bad input
+            raise services.ValidationError({"cursor": ["This cursor is not valid."]}) from None
         return paginator.get_paginated_response(s.CheckInOutput(page, many=True).data)
 
     @extend_schema(request=s.CheckInInput, responses={201: s.CheckInOutput, 200: s.CheckInOutput, **ERRORS})
