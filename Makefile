@@ -41,6 +41,7 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/activate
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py check --deploy --fail-level ERROR
+	$(PY) manage.py vapid --if-missing
 	@echo "Attune on http://127.0.0.1:$(PORT)"
 	PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(VENV)/bin/python -m tracker.serve
 

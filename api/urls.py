@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import trend_views, views
+from api import reminder_views, trend_views, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -15,17 +15,23 @@ urlpatterns = [
     path("vocabulary", views.VocabularyView.as_view(), name="vocabulary"),
     path(
         "vocabulary/emotions",
-        views.EmotionCreateView.as_view(),
+        views.VocabularyWordCreateView.as_view(kind="emotion"),
         name="vocabulary-emotions",
     ),
-    path("vocabulary/needs", views.NeedCreateView.as_view(), name="vocabulary-needs"),
+    path("vocabulary/needs", views.VocabularyWordCreateView.as_view(kind="need"), name="vocabulary-needs"),
     path(
         "vocabulary/sensations",
-        views.SensationCreateView.as_view(),
+        views.VocabularyWordCreateView.as_view(kind="sensation"),
         name="vocabulary-sensations",
     ),
     path("checkins/", views.CheckInListView.as_view(), name="checkins"),
     path("checkins/<str:checkin_id>/", views.CheckInDetailView.as_view(), name="checkin-detail"),
+    path("reminders/", reminder_views.ReminderListView.as_view(), name="reminders"),
+    path("reminders.ics", reminder_views.ReminderCalendarView.as_view(), name="reminders-ics"),
+    path("reminders/<str:reminder_id>/", reminder_views.ReminderDetailView.as_view(), name="reminder-detail"),
+    path("me/calendar-token", reminder_views.CalendarTokenView.as_view(), name="me-calendar-token"),
+    path("push/public-key", reminder_views.PushPublicKeyView.as_view(), name="push-public-key"),
+    path("push/subscriptions", reminder_views.PushSubscriptionView.as_view(), name="push-subscriptions"),
     path("trends/week", trend_views.WeekTrendsView.as_view(), name="trends-week"),
     path("trends/range", trend_views.RangeTrendsView.as_view(), name="trends-range"),
     re_path(r"^charts/week\.(?P<fmt>svg|png)$", trend_views.WeekChartView.as_view(), name="chart-week"),

@@ -207,8 +207,20 @@ class PushSubscription(models.Model):
     auth = models.CharField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
-    failure_count = models.PositiveIntegerField(default=0)
+    failure_count = models.PositiveIntegerField(default=0)  # consecutive 429/5xx answers
     retry_after = models.DateTimeField(null=True, blank=True)  # push service asked us to back off
+    # A notification is owed to this browser since then (its send got 429/5xx, or it was backing off).
+    # The text is always the same generic prompt, so one owed notification covers any number of missed
+    # reminders; tracker.dispatcher retries it with backoff until it is delivered or too stale.
+    pending_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # sendreminders: "WHERE pending_since IS NOT NULL AND retry_after <= now", the owed retries.
+            models.Index(
+                fields=["retry_after"], condition=Q(pending_since__isnull=False), name="push_pending_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"push subscription {self.pk}"

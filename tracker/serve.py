@@ -24,7 +24,10 @@ def commands() -> list[list[str]]:
         # Path without the query string: the calendar feed's token must not land in logs.
         "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
     ]  # fmt: skip
-    return [gunicorn]
+    # The reminder loop (creates the VAPID key pair on first start); more can run elsewhere at scale.
+    manage = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "manage.py")
+    sendreminders = [sys.executable, manage, "sendreminders"]
+    return [gunicorn, sendreminders]
 
 
 def main() -> int:

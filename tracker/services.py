@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Sensation
+from tracker.reminders import reminders_reschedule_for_user
 
 User = get_user_model()
 
@@ -110,6 +111,9 @@ def profile_update(
     paused_until: dt.datetime | None | type[Ellipsis] = ...,
 ) -> Profile:
     """Change profile settings. Past check-ins keep their local dates (they are history as lived)."""
+    reschedule = (timezone_name is not None and timezone_name != profile.timezone) or (
+        paused_until is not ... and paused_until != profile.paused_until
+    )
     if timezone_name is not None:
         zone_from_name(timezone_name)
         profile.timezone = timezone_name
@@ -125,6 +129,8 @@ def profile_update(
         profile.paused_until = paused_until
     with transaction.atomic():
         profile.save()
+        if reschedule:  # reminders fire at wall times in the zone, and not during a pause
+            reminders_reschedule_for_user(user=profile.user)
     return profile
 
 

@@ -1,0 +1,148 @@
+"""Thin HTTP views of reminders, Web Push subscriptions and the calendar feed."""
+
+import uuid
+
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api import reminder_serializers as rs
+from api.serializers import ProfileOutput
+from tracker import calendar_feed, push, reminders, services
+
+ERRORS = {400: OpenApiResponse(description="Field errors"), 404: OpenApiResponse(description="Not found")}
+
+
+def reminder_or_404(request: Request, reminder_id: str):
+    """Another user's reminder and a malformed or unknown id are the same 404."""
+    try:
+        parsed = uuid.UUID(reminder_id)
+    except ValueError:
+        raise NotFound() from None
+    reminder = reminders.reminder_for_user(user=request.user, reminder_id=parsed)
+    if reminder is None:
+        raise NotFound()
+    return reminder
+
+
+class ReminderListView(APIView):
+    @extend_schema(responses=rs.ReminderOutput(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(rs.ReminderOutput(reminders.reminders_for_user(user=request.user), many=True).data)
+
+    @extend_schema(request=rs.ReminderInput, responses={201: rs.ReminderOutput, **ERRORS})
+    def post(self, request: Request) -> Response:
+        data = rs.ReminderInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        reminder = reminders.reminder_create(
+            user=request.user, data=data.validated_data, profile=services.profile_get(user=request.user)
+        )
+        return Response(rs.ReminderOutput(reminder).data, status=status.HTTP_201_CREATED)
+
+
+class ReminderDetailView(APIView):
+    @extend_schema(responses={200: rs.ReminderOutput, 404: ERRORS[404]})
+    def get(self, request: Request, reminder_id: str) -> Response:
+        return Response(rs.ReminderOutput(reminder_or_404(request, reminder_id)).data)
+
+    @extend_schema(request=rs.ReminderInput(partial=True), responses={200: rs.ReminderOutput, **ERRORS})
+    def patch(self, request: Request, reminder_id: str) -> Response:
+        reminder = reminder_or_404(request, reminder_id)
+        data = rs.ReminderInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        reminder = reminders.reminder_update(
+            reminder=reminder, data=data.validated_data, profile=services.profile_get(user=request.user)
+        )
+        return Response(rs.ReminderOutput(reminder).data)
+
+    @extend_schema(responses={204: None, 404: ERRORS[404]})
+    def delete(self, request: Request, reminder_id: str) -> Response:
+        reminders.reminder_delete(reminder=reminder_or_404(request, reminder_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FirstRendererNegotiation(BaseContentNegotiation):
+    """The feed answers whatever the client accepts: calendar apps send all sorts of Accept headers."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class ReminderCalendarView(APIView):
+    """The token in the query string is the only credential: no session, no CSRF, no other account."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    content_negotiation_class = FirstRendererNegotiation
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("token", str, required=True, description="the profile's calendar token")
+        ],
+        responses={(200, "text/calendar"): OpenApiTypes.BINARY, 404: ERRORS[404]},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        profile = calendar_feed.profile_for_calendar_token(token=request.query_params.get("token", ""))
+        if profile is None:
+            raise NotFound()
+        body = calendar_feed.reminders_calendar(profile=profile, now=timezone.now())
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="attune-reminders.ics"'
+        response["Cache-Control"] = "private, no-store"
+        response["Referrer-Policy"] = "no-referrer"  # the URL is the credential
+        return response
+
+
+class CalendarTokenView(APIView):
+    @extend_schema(request=None, responses=rs.CalendarUrlOutput)
+    def post(self, request: Request) -> Response:
+        """A new calendar feed URL; the previous one answers 404 from now on."""
+        profile = reminders.calendar_token_rotate(profile=services.profile_get(user=request.user))
+        return Response(
+            {"calendar_url": ProfileOutput(profile, context={"request": request}).data["calendar_url"]}
+        )
+
+
+class PushPublicKeyView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=rs.PublicKeyOutput)
+    def get(self, request: Request) -> Response:
+        return Response({"public_key": push.application_server_key()})
+
+
+class PushSubscriptionView(APIView):
+    @extend_schema(
+        request=rs.PushSubscriptionInput,
+        responses={201: rs.PushSubscriptionOutput, 200: rs.PushSubscriptionOutput, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        """Register this browser (201); the same endpoint again updates it (200)."""
+        data = rs.PushSubscriptionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        subscription, created = push.push_subscription_save(
+            user=request.user,
+            endpoint=data.validated_data["endpoint"],
+            p256dh=data.validated_data["keys"]["p256dh"],
+            auth=data.validated_data["keys"]["auth"],
+        )
+        return Response(rs.PushSubscriptionOutput(subscription).data, status=201 if created else 200)
+
+    @extend_schema(request=rs.PushEndpointInput, responses={204: None, 400: ERRORS[400]})
+    def delete(self, request: Request) -> Response:
+        """Remove the caller's subscription with this endpoint; idempotent (204 also when none)."""
+        data = rs.PushEndpointInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        push.push_subscription_delete(user=request.user, endpoint=data.validated_data["endpoint"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
