@@ -15,13 +15,13 @@ urlpatterns = [
     path("vocabulary", views.VocabularyView.as_view(), name="vocabulary"),
     path(
         "vocabulary/emotions",
-        views.VocabularyWordCreateView.as_view(kind="emotion"),
+        views.EmotionCreateView.as_view(),
         name="vocabulary-emotions",
     ),
-    path("vocabulary/needs", views.VocabularyWordCreateView.as_view(kind="need"), name="vocabulary-needs"),
+    path("vocabulary/needs", views.NeedCreateView.as_view(), name="vocabulary-needs"),
     path(
         "vocabulary/sensations",
-        views.VocabularyWordCreateView.as_view(kind="sensation"),
+        views.SensationCreateView.as_view(),
         name="vocabulary-sensations",
     ),
     path("checkins/", views.CheckInListView.as_view(), name="checkins"),
