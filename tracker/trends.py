@@ -108,13 +108,18 @@ def data_fingerprint(*, user: AbstractBaseUser, date_from: dt.date, date_to: dt.
     """A cheap value that changes whenever a check-in in the range is added, edited or deleted (one query).
 
     Count and id sum move on every insert and delete; the latest updated_at moves on every edit
-    (auto_now), including an edit that moves a check-in into or out of the range.
+    (auto_now), including an edit that moves a check-in into or out of the range. The sums of what the
+    charts draw (emotion, intensity) also catch an edit within the same clock tick.
     """
     agg = CheckIn.objects.filter(user=user, local_date__gte=date_from, local_date__lte=date_to).aggregate(
-        n=Count("id"), ids=Sum("id"), latest=Max("updated_at")
+        n=Count("id"),
+        ids=Sum("id"),
+        latest=Max("updated_at"),
+        emotions=Sum("emotion_id"),
+        intensities=Sum("intensity"),
     )
     latest = agg["latest"].isoformat() if agg["latest"] else ""
-    return (agg["n"], agg["ids"] or 0, latest)
+    return (agg["n"], agg["ids"] or 0, latest, agg["emotions"] or 0, agg["intensities"] or 0)
 
 
 # --- week --------------------------------------------------------------------------------------
