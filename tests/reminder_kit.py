@@ -22,7 +22,9 @@ def b64url(data: bytes) -> str:
 class Browser:
     """What a browser keeps for one push subscription: its key pair and auth secret."""
 
-    private_key: ec.EllipticCurvePrivateKey = field(default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
+    private_key: ec.EllipticCurvePrivateKey = field(
+        default_factory=lambda: ec.generate_private_key(ec.SECP256R1())
+    )
     auth_secret: bytes = field(default_factory=lambda: os.urandom(16))
 
     @property
@@ -65,9 +67,13 @@ class FakePushService:
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with service.lock:
-                    service.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                    service.received.append(
+                        Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                    )
                     script = service.scripts.get(self.path.lstrip("/"), [])
-                    status, headers = script.pop(0) if len(script) > 1 else (script[0] if script else (201, {}))
+                    status, headers = (
+                        script.pop(0) if len(script) > 1 else (script[0] if script else (201, {}))
+                    )
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)

@@ -31,7 +31,11 @@ def service():
 
 def subscribe_body(endpoint: str, browser: Browser | None = None) -> dict:
     browser = browser or Browser()
-    return {"endpoint": endpoint, "expirationTime": None, "keys": {"p256dh": browser.p256dh, "auth": browser.auth}}
+    return {
+        "endpoint": endpoint,
+        "expirationTime": None,
+        "keys": {"p256dh": browser.p256dh, "auth": browser.auth},
+    }
 
 
 def b64url_decode(value: str) -> bytes:
@@ -84,7 +88,9 @@ def test_subscribing_stores_the_browser_and_subscribing_again_updates_it(alice, 
     assert (row.user, row.endpoint, row.p256dh, row.auth) == (alice, endpoint, newer.p256dh, newer.auth)
 
 
-def test_an_endpoint_held_by_another_account_moves_to_whoever_is_signed_in_now(alice, bob, bob_client, service):
+def test_an_endpoint_held_by_another_account_moves_to_whoever_is_signed_in_now(
+    alice, bob, bob_client, service
+):
     endpoint = service.endpoint("shared-laptop")
     make_subscription(alice, service, "shared-laptop")
 
@@ -132,7 +138,9 @@ def test_a_real_push_service_endpoint_is_accepted(alice_client, settings):
     assert loopback.status_code == 400  # plain http only when the setting allows it
 
 
-def test_unsubscribing_removes_only_the_callers_own_subscription(alice, bob, alice_client, bob_client, service):
+def test_unsubscribing_removes_only_the_callers_own_subscription(
+    alice, bob, alice_client, bob_client, service
+):
     alices = make_subscription(alice, service, "alice-phone")
     bobs = make_subscription(bob, service, "bob-phone")
 
@@ -175,7 +183,11 @@ def test_a_reminder_sends_an_encrypted_generic_prompt_with_a_ttl_and_a_vapid_sig
     for secret in (b"humiliated", b"respect", b"Tom", b"gentle", b"check-in"):
         assert secret not in request.body  # encrypted: not even the generic text shows
     plaintext = subscription.browser.decrypt(request.body)
-    assert json.loads(plaintext) == {"title": "Attune", "body": "Time for a gentle check-in", "url": "/#checkin"}
+    assert json.loads(plaintext) == {
+        "title": "Attune",
+        "body": "Time for a gentle check-in",
+        "url": "/#checkin",
+    }
     for private in (b"humiliated", b"respect", b"Tom", b"meeting"):
         assert private not in plaintext
     subscription.refresh_from_db()

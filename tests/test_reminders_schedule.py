@@ -112,7 +112,7 @@ def test_400_simulated_days_give_exactly_one_fire_per_scheduled_day(zone_name, w
         local = fire_at.astimezone(zone)
         assert local.date() == local_date  # fires on its own day
         # At the chosen wall time, or (only in a gap) at most an hour after it when the clock jumps.
-        minutes_late = (dt.datetime.combine(local_date, local.time()) - dt.datetime.combine(local_date, wall))
+        minutes_late = dt.datetime.combine(local_date, local.time()) - dt.datetime.combine(local_date, wall)
         assert dt.timedelta(0) <= minutes_late <= dt.timedelta(hours=1)
         if minutes_late:
             assert wall_time_to_utc(local_date, wall, zone).astimezone(zone).time() != wall  # a gap day

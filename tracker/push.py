@@ -12,6 +12,7 @@ import enum
 import json
 import logging
 import os
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,8 +54,9 @@ def vapid_key_file() -> Path:
 def vapid_ensure_keys() -> bool:
     """Create the VAPID key pair where settings say, unless it exists. Returns True when created.
 
-    The file is created with O_EXCL and mode 0600: the web server and a dispatcher starting at the same
-    moment cannot both write a key, and the loser reads the winner's.
+    The key is written to a private temporary file (mode 0600) and published with link(), which is atomic
+    and refuses to replace an existing file: the web server and a dispatcher starting at the same moment
+    cannot both install a key, and neither can read a half-written one.
     """
     path = vapid_key_file()
     if path.exists():
@@ -62,12 +64,15 @@ def vapid_ensure_keys() -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     vapid = Vapid()
     vapid.generate_keys()
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".vapid-")  # mkstemp files are 0600
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(vapid.private_pem())
+        os.link(temporary, path)
     except FileExistsError:
         return False
-    with os.fdopen(fd, "wb") as f:
-        f.write(vapid.private_pem())
+    finally:
+        os.unlink(temporary)
     return True
 
 
