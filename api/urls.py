@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import reminder_views, trend_views, views
+from api import data_views, reminder_views, trend_views, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -32,6 +32,8 @@ urlpatterns = [
     path("me/calendar-token", reminder_views.CalendarTokenView.as_view(), name="me-calendar-token"),
     path("push/public-key", reminder_views.PushPublicKeyView.as_view(), name="push-public-key"),
     path("push/subscriptions", reminder_views.PushSubscriptionView.as_view(), name="push-subscriptions"),
+    path("export", data_views.ExportView.as_view(), name="export"),
+    path("import", data_views.ImportView.as_view(), name="import"),
     path("trends/week", trend_views.WeekTrendsView.as_view(), name="trends-week"),
     path("trends/range", trend_views.RangeTrendsView.as_view(), name="trends-range"),
     re_path(r"^charts/week\.(?P<fmt>svg|png)$", trend_views.WeekChartView.as_view(), name="chart-week"),

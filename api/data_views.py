@@ -1,0 +1,157 @@
+"""Thin HTTP views of the person's data as files: export, import and the therapist report.
+
+Export and report answer a file (CSV, JSON, PDF) whatever the Accept header prefers: browsers, curl and
+API clients send all sorts, and a 406 would only get in the way. Errors are still JSON.
+"""
+
+import datetime as dt
+import json
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.fields import StrictCharField
+from tracker import exports, imports, services
+
+# Multipart framing (boundaries, part headers, the mapping field) around the file itself.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+
+class AnyAcceptNegotiation(DefaultContentNegotiation):
+    """Never 406: the view answers its one media type, and errors as JSON, whatever Accept says."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except NotAcceptable:
+            return renderers[0], renderers[0].media_type
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+    def __init__(self) -> None:
+        limit = settings.IMPORT_MAX_BYTES
+        size = f"{limit / 1024 / 1024:.0f} MB" if limit >= 1024 * 1024 else f"{limit:,} bytes"
+        super().__init__(f"The file is larger than the import limit of {size}.")
+
+
+def local_today(profile) -> dt.date:
+    return timezone.now().astimezone(services.zone_from_name(profile.timezone)).date()
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+class ExportInput(serializers.Serializer):
+    format = serializers.ChoiceField(choices=["json", "csv"], required=False, default="json")
+
+
+class ExportView(APIView):
+    content_negotiation_class = AnyAcceptNegotiation
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["json", "csv"], description="default json")],
+        responses={
+            (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description="Attune JSON v1"),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="one row per check-in"),
+            400: OpenApiResponse(description="Field errors"),
+        },
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        """Everything of the caller as a streamed download: lossless JSON, or CSV for a spreadsheet."""
+        params = ExportInput(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        kind = params.validated_data["format"]
+        profile = services.profile_get(user=request.user)
+        if kind == "csv":
+            chunks = exports.export_csv(user=request.user, profile=profile)
+            content_type = "text/csv; charset=utf-8"
+        else:
+            chunks = exports.export_json(user=request.user, profile=profile, now=timezone.now())
+            content_type = "application/json; charset=utf-8"
+        response = StreamingHttpResponse(chunks, content_type=content_type)
+        filename = exports.export_filename(kind=kind, today=local_today(profile))
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+class ImportInput(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True)
+    mapping = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=100_000,
+        help_text='Daylio only: a JSON object {"mood label": "emotion slug"} overriding the defaults.',
+    )
+
+
+class ImportOutput(serializers.Serializer):
+    class RowProblem(serializers.Serializer):
+        row = serializers.IntegerField(allow_null=True)
+        message = serializers.CharField()
+
+    format = serializers.ChoiceField(choices=["attune-json", "attune-csv", "daylio-csv"])
+    imported = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    errors = RowProblem(many=True)
+    warnings = RowProblem(many=True)
+    unknown_labels = serializers.ListField(child=serializers.CharField())
+
+
+class ImportView(APIView):
+    parser_classes = [MultiPartParser]
+    content_negotiation_class = AnyAcceptNegotiation
+
+    @extend_schema(
+        request={"multipart/form-data": ImportInput},
+        responses={
+            200: ImportOutput,
+            400: OpenApiResponse(description="Not an Attune or Daylio export, or a bad mapping"),
+            413: OpenApiResponse(description="Larger than IMPORT_MAX_BYTES"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        """Import an Attune JSON/CSV or Daylio CSV export, all or nothing at the file level."""
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        # Refuse before the body is read: a huge upload is not parsed, spooled or held in memory.
+        if length > settings.IMPORT_MAX_BYTES + MULTIPART_OVERHEAD_BYTES:
+            raise PayloadTooLarge()
+        data = ImportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise PayloadTooLarge()
+        mapping = parse_mapping(data.validated_data.get("mapping") or "")
+        result = imports.import_file(user=request.user, data=upload.read(), mapping=mapping)
+        return Response(result.as_dict())
+
+
+def parse_mapping(text: str) -> dict:
+    if not text.strip():
+        return {}
+    try:
+        mapping = json.loads(text)
+    except json.JSONDecodeError:
+        mapping = None
+    if not isinstance(mapping, dict):
+        raise services.ValidationError({"mapping": ['Send a JSON object of {"label": "emotion slug"}.']})
+    return mapping
