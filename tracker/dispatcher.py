@@ -66,9 +66,16 @@ def dispatch_due(*, now: dt.datetime | None = None, limit: int = BATCH_SIZE) -> 
     """Claim and send every due reminder of one batch. One reminder's failure does not stop the others."""
     now = now or timezone.now()
     stats = Stats()
-    for reminder in due_reminders(now=now, limit=limit):
+    due = due_reminders(now=now, limit=limit)
+    # The batch's subscriptions in one query rather than one per reminder.
+    by_user: dict[int, list[PushSubscription]] = {}
+    for subscription in PushSubscription.objects.filter(user_id__in={r.user_id for r in due}).order_by("id"):
+        by_user.setdefault(subscription.user_id, []).append(subscription)
+    for reminder in due:
         try:
-            reminder_fire(reminder=reminder, now=now, stats=stats)
+            reminder_fire(
+                reminder=reminder, now=now, stats=stats, subscriptions=by_user.get(reminder.user_id, [])
+            )
         except Exception:
             # Only ids in the log: no label, no user text.
             logger.exception("reminder %s: dispatch failed", reminder.uuid)
@@ -87,7 +94,13 @@ def _push_back(*, reminder: Reminder, now: dt.datetime) -> None:
         logger.exception("reminder %s: could not be pushed back", reminder.uuid)
 
 
-def reminder_fire(*, reminder: Reminder, now: dt.datetime, stats: Stats | None = None) -> bool:
+def reminder_fire(
+    *,
+    reminder: Reminder,
+    now: dt.datetime,
+    stats: Stats | None = None,
+    subscriptions: list[PushSubscription] | None = None,
+) -> bool:
     """Claim this occurrence (compare-and-set), schedule the next one, then send. True when claimed.
 
     The next occurrence is computed from the wall time in the zone, strictly after the later of the
@@ -111,7 +124,11 @@ def reminder_fire(*, reminder: Reminder, now: dt.datetime, stats: Stats | None =
     if stale or paused:
         stats.stale += 1
         return True
-    for subscription in PushSubscription.objects.filter(user_id=reminder.user_id).order_by("id"):
+    if subscriptions is None:
+        subscriptions = list(PushSubscription.objects.filter(user_id=reminder.user_id).order_by("id"))
+    for subscription in subscriptions:
+        if getattr(subscription, "gone", False):
+            continue
         if subscription.retry_after is not None and subscription.retry_after > now:
             # Backing off from this push service: owe the prompt, the retry pass delivers it.
             PushSubscription.objects.filter(pk=subscription.pk).update(
@@ -138,24 +155,29 @@ def deliver(*, subscription: PushSubscription, now: dt.datetime) -> push.Outcome
     except Exception:  # a corrupt key, a library bug: this subscription only
         logger.exception("push subscription %s: send failed", subscription.pk)
         result = push.PushResult(push.Outcome.REJECTED)
-    rows = PushSubscription.objects.filter(pk=subscription.pk)
+    changes: dict[str, object] = {}
     if result.outcome is push.Outcome.SENT:
-        rows.update(last_success_at=now, failure_count=0, retry_after=None, pending_since=None)
+        changes = {"last_success_at": now, "failure_count": 0, "retry_after": None, "pending_since": None}
     elif result.outcome is push.Outcome.GONE:
-        rows.delete()
+        PushSubscription.objects.filter(pk=subscription.pk).delete()
+        subscription.gone = True  # the batch may reach this subscription again
     elif result.outcome is push.Outcome.RETRY:
         failures = subscription.failure_count + 1
         owed_since = subscription.pending_since or now
         give_up = failures >= RETRY_MAX_ATTEMPTS or now - owed_since >= PENDING_MAX_AGE
-        rows.update(
-            failure_count=failures,
-            retry_after=now + retry_delay(failures=failures, asked=result.retry_after),
-            pending_since=None if give_up else owed_since,
-        )
+        changes = {
+            "failure_count": failures,
+            "retry_after": now + retry_delay(failures=failures, asked=result.retry_after),
+            "pending_since": None if give_up else owed_since,
+        }
         logger.info("push subscription %s: status %s, retrying later", subscription.pk, result.status)
     else:
         logger.warning("push subscription %s: rejected with status %s", subscription.pk, result.status)
-        rows.update(pending_since=None)
+        changes = {"pending_since": None}
+    if changes:
+        PushSubscription.objects.filter(pk=subscription.pk).update(**changes)
+        for name, value in changes.items():  # the batch may reach this subscription again
+            setattr(subscription, name, value)
     return result.outcome
 
 
