@@ -6,7 +6,7 @@ import re
 from rest_framework import serializers
 
 from api.fields import StrictCharField
-from tracker.models import WEEKDAYS, PushSubscription, Reminder
+from tracker.models import PushSubscription, Reminder
 from tracker.reminders import LABEL_MAX_LENGTH, WINDOW_MAX_MINUTES
 
 HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -38,8 +38,9 @@ class StrictBooleanField(serializers.BooleanField):
 
 class ReminderInput(serializers.Serializer):
     time = WallTimeField()
+    # Checked against WEEKDAYS by the domain; plain strings keep the schema free of a second weekday enum.
     days = serializers.ListField(
-        child=serializers.ChoiceField(choices=WEEKDAYS), max_length=7, required=False
+        child=StrictCharField(max_length=3), max_length=7, required=False, help_text="mon, tue, … sun"
     )
     enabled = StrictBooleanField(required=False)
     window_minutes = serializers.IntegerField(min_value=0, max_value=WINDOW_MAX_MINUTES, required=False)
