@@ -10,12 +10,14 @@ import math
 import time
 import uuid
 import zoneinfo
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -135,11 +137,33 @@ def profile_update(
 
 
 def user_delete(*, user: AbstractBaseUser, password: str) -> None:
-    """Delete the account and every row that belongs to it (cascades reach every table)."""
+    """Delete the account and every row that belongs to it, and sign it out everywhere.
+
+    Cascades reach every table but two: check-ins PROTECT the words they name (a built-in word must never
+    vanish under them), so they go first, before the cascade removes the user's custom words; and
+    database sessions hold the user id only inside their encoded data, so the user's sessions on other
+    devices are found by decoding (a scan of the session table: acceptable for a rare action).
+    """
     if not user.check_password(password):
         raise ValidationError({"password": ["That password is not right."]})
     with transaction.atomic():
+        CheckIn.objects.filter(user=user).delete()
+        _sessions_delete(user_id=user.pk)
         user.delete()
+
+
+def _sessions_delete(*, user_id: int) -> None:
+    if settings.SESSION_ENGINE not in (
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+    ):
+        return  # signed-cookie or cache sessions: the user row is gone, so they no longer authenticate
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    # Expired sessions too: they no longer sign anyone in, but they still hold the user's id.
+    sessions = Session.objects.iterator(chunk_size=2000)
+    keys = [s.session_key for s in sessions if s.get_decoded().get("_auth_user_id") == str(user_id)]
+    for key in keys:
+        store(session_key=key).delete()  # through the store: cached_db also forgets its cached copy
 
 
 # --- vocabulary --------------------------------------------------------------------------------
