@@ -198,16 +198,15 @@ def test_unchanged_data_is_rendered_once_and_then_served_from_the_cache(alice_we
     assert len(cached_queries) == 2
 
 
-def test_an_uncached_chart_takes_four_queries(alice_week, alice_client):
+def test_an_uncached_chart_takes_three_queries(alice_week, alice_client):
     with CaptureQueriesContext(connection) as queries:
         response = alice_client.get(f"{WEEK}.png")
 
     assert response.status_code == 200
     # 1. the profile
     # 2. the data fingerprint of the week (for the ETag)
-    # 3. the day series of this and the previous week, grouped by local_date
-    # 4. the words of those days
-    assert len(queries) == 4, [q["sql"] for q in queries]
+    # 3. the check-ins of this and the previous week as tuples (day, emotion coordinates, words)
+    assert len(queries) == 3, [q["sql"] for q in queries]
 
 
 def test_a_changed_checkin_changes_the_etag_and_the_picture(alice_week, alice_client):

@@ -298,15 +298,14 @@ def test_trends_need_a_signed_in_user(anon_client):
     assert anon_client.get("/api/trends/range").status_code in (401, 403)
 
 
-def test_week_trends_take_three_queries(dana_client):
+def test_week_trends_take_two_queries(dana_client):
     with CaptureQueriesContext(connection) as queries:
         response = dana_client.get("/api/trends/week", {"start": "2025-10-26"})
 
     assert response.status_code == 200
     # 1. the profile (zone, day start, week start)
-    # 2. the day series of this and the previous week, grouped by local_date
-    # 3. the words (emotion, family, need, sensation, body area) of those 14 days
-    assert len(queries) == 3, [q["sql"] for q in queries]
+    # 2. the check-ins of this and the previous week as tuples (day, emotion coordinates, words)
+    assert len(queries) == 2, [q["sql"] for q in queries]
 
 
 # --- range ---------------------------------------------------------------------------------------
@@ -425,7 +424,7 @@ def test_range_trends_take_two_queries(gus):
 
     assert response.status_code == 200
     # 1. the profile (week start, today's local date)
-    # 2. the day series of the range, grouped by local_date (weeks and months folded in Python)
+    # 2. the series of the range, grouped by week in SQL
     assert len(queries) == 2, [q["sql"] for q in queries]
 
 
