@@ -5,6 +5,8 @@ import uuid
 import zoneinfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tracker.models import WEEKDAYS
 from tracker.reminders import next_occurrence, occurrence_on, wall_time_to_utc, window_offset
@@ -154,3 +156,41 @@ def test_a_day_outside_the_schedule_has_no_occurrence():
     assert occurrence_on(monday, wall=dt.time(8), days=["tue"], zone=BERLIN) is None
     assert occurrence_on(monday, wall=dt.time(8), days=["mon"], zone=BERLIN) == utc(2026, 6, 1, 6)
     assert next_occurrence(after=utc(2026, 6, 1), wall=dt.time(8), days=[], zone=BERLIN) is None
+
+
+ALL_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    zone_name=st.sampled_from(ALL_ZONES),
+    wall=st.times().map(lambda t: t.replace(second=0, microsecond=0)),
+    days=st.sets(st.sampled_from(WEEKDAYS), min_size=1),
+    start=st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2035, 1, 1)),
+    window_minutes=st.sampled_from([0, 0, 15, 720]),
+)
+def test_in_every_iana_zone_each_scheduled_date_fires_once_in_order(
+    zone_name, wall, days, start, window_minutes
+):
+    zone = zoneinfo.ZoneInfo(zone_name)
+    after = start.replace(tzinfo=dt.UTC)
+    seed = "property"
+    found = fires(
+        wall=wall, zone=zone, start=after, count=60, days=days, window_minutes=window_minutes, seed=seed
+    )
+
+    dates = [local_date for local_date, _ in found]
+    instants = [fire_at for _, fire_at in found]
+    assert all(WEEKDAYS[d.weekday()] in days for d in dates)
+    assert all(a < b for a, b in zip(dates, dates[1:], strict=False))  # one per date, in order
+    assert all(a < b for a, b in zip(instants, instants[1:], strict=False))
+    # No scheduled date between the first and last fire is skipped.
+    span = (dates[-1] - dates[0]).days
+    scheduled = [dates[0] + dt.timedelta(days=n) for n in range(span + 1)]
+    assert dates == [d for d in scheduled if WEEKDAYS[d.weekday()] in days]
+    for local_date, fire_at in found:
+        base = fire_at - window_offset(seed=seed, local_date=local_date, window_minutes=window_minutes)
+        nominal = dt.datetime.combine(local_date, wall)
+        shown = base.astimezone(zone).replace(tzinfo=None)
+        # On the chosen wall time, or (in a gap) at the jump: within the gap's length after it.
+        assert dt.timedelta(0) <= shown - nominal <= dt.timedelta(hours=2)
