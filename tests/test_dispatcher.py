@@ -243,3 +243,12 @@ def test_sigterm_ends_the_loop_cleanly(db, capsys):
     timer.join()
     assert "sendreminders: stopped" in capsys.readouterr().out
     assert signal.getsignal(signal.SIGTERM) is previous  # the test runner's handler is back
+
+
+def test_make_run_starts_the_dispatcher_beside_the_web_server():
+    from tracker.serve import commands
+
+    names = [" ".join(command) for command in commands()]
+
+    assert any("gunicorn" in name for name in names)
+    assert any(name.endswith("manage.py sendreminders") for name in names)

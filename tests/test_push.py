@@ -4,6 +4,7 @@ import base64
 import datetime as dt
 import json
 import os
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -332,3 +333,23 @@ def test_retry_after_may_be_an_http_date():
     assert push.parse_retry_after("120", now=now) == dt.timedelta(minutes=2)
     assert push.parse_retry_after("soon", now=now) is None
     assert push.parse_retry_after(None, now=now) is None
+
+
+def test_processes_starting_together_install_exactly_one_vapid_key(settings):
+    start = threading.Barrier(8)
+    created = []
+
+    def start_up() -> None:
+        start.wait()
+        created.append(push.vapid_ensure_keys())
+
+    threads = [threading.Thread(target=start_up) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(created) == [False] * 7 + [True]
+    key_dir = settings.VAPID_PRIVATE_KEY_FILE.parent
+    assert [p.name for p in key_dir.iterdir()] == ["private.pem"]  # no temporary files left behind
+    assert push.application_server_key()
