@@ -8,7 +8,7 @@ import datetime as dt
 import json
 
 from django.conf import settings
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -21,7 +21,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.fields import StrictCharField
-from tracker import exports, imports, services
+from api.serializers import DateRangeInput
+from tracker import exports, imports, report, services
 
 # Multipart framing (boundaries, part headers, the mapping field) around the file itself.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
@@ -155,3 +156,52 @@ def parse_mapping(text: str) -> dict:
     if not isinstance(mapping, dict):
         raise services.ValidationError({"mapping": ['Send a JSON object of {"label": "emotion slug"}.']})
     return mapping
+
+
+# --- therapist report --------------------------------------------------------------------------
+
+
+class ReportInput(DateRangeInput):
+    include_notes = serializers.BooleanField(required=False, default=False)
+
+
+class ReportView(APIView):
+    content_negotiation_class = AnyAcceptNegotiation
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "from", OpenApiTypes.DATE, description="first local date (default: 4 weeks ago)"
+            ),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="last local date (default: today)"),
+            OpenApiParameter("include_notes", bool, description="add the notes (default false)"),
+        ],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="multi-page PDF"),
+            400: OpenApiResponse(description="Field errors"),
+        },
+    )
+    def get(self, request: Request) -> HttpResponse:
+        """A PDF summary of a range (at most 3 years) to bring to a therapist; notes only when asked."""
+        params = ReportInput(data=request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        profile = services.profile_get(user=request.user)
+        date_from, date_to = report.resolve_report_range(
+            profile=profile,
+            date_from=params.validated_data.get("date_from"),
+            date_to=params.validated_data.get("date_to"),
+        )
+        include_notes = params.validated_data["include_notes"]
+        data = report.report_data(
+            user=request.user,
+            profile=profile,
+            date_from=date_from,
+            date_to=date_to,
+            include_notes=include_notes,
+        )
+        pdf = report.render_report(data, include_notes=include_notes, today=local_today(profile))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        filename = f"attune-report-{date_from.isoformat()}-to-{date_to.isoformat()}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -34,6 +34,7 @@ urlpatterns = [
     path("push/subscriptions", reminder_views.PushSubscriptionView.as_view(), name="push-subscriptions"),
     path("export", data_views.ExportView.as_view(), name="export"),
     path("import", data_views.ImportView.as_view(), name="import"),
+    path("report.pdf", data_views.ReportView.as_view(), name="report"),
     path("trends/week", trend_views.WeekTrendsView.as_view(), name="trends-week"),
     path("trends/range", trend_views.RangeTrendsView.as_view(), name="trends-range"),
     re_path(r"^charts/week\.(?P<fmt>svg|png)$", trend_views.WeekChartView.as_view(), name="chart-week"),

@@ -1,0 +1,473 @@
+"""The report to bring to a therapist: a multi-page A4 PDF drawn with matplotlib (PdfPages, Figure API).
+
+Pages: a cover (range, counts, how to read the numbers); the trend over the range (pleasantness and
+energy with a rolling mean, check-ins and intensity); feelings and unmet needs as tables; body areas,
+sensations and emotion–need pairs; the summary in plain words, for the range and week by week; and,
+only when the person asks for them, their notes.
+
+The series comes from tracker.trends.range_trends, the weekly sentences from tracker.trends.week_trends,
+and the words for numbers (pleasantness_words, times) from there too, so the report says what the app
+says. Counts of words are aggregated in SQL. The pictures are vector (PDF) and drawn here: the app's
+charts are sized for a phone screen. Every text artist is drawn with parse_math=False, because a "$" in a
+note or a custom word must stay a dollar sign, and under charts.RENDER_LOCK, as matplotlib is not
+thread-safe.
+"""
+
+import datetime as dt
+import io
+import logging
+import textwrap
+import warnings
+import zoneinfo
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+
+from tracker import charts, trends
+from tracker.models import CheckIn, Profile
+
+DEFAULT_DAYS = 28  # "how has it been?" usually means the last few weeks
+MAX_DAYS = 3 * 366
+TABLE_ROWS = 10
+WEEKS_SUMMARISED = 8  # the most recent weeks of the range get their own sentences
+NOTES_MAX = 1000  # newest notes kept when a long range holds more; the notes page says so
+PAGE = (8.27, 11.69)  # A4 portrait, inches
+LEFT, RIGHT = 0.08, 0.92
+COLOURS = charts.PALETTE["light"]
+# fontTools logs, at INFO, the names of the glyphs it embeds in the PDF: the letters of the person's notes.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+
+# --- data --------------------------------------------------------------------------------------
+
+
+def resolve_report_range(
+    *, profile: Profile, date_from: dt.date | None, date_to: dt.date | None, now: dt.datetime | None = None
+) -> tuple[dt.date, dt.date]:
+    """`to` defaults to today (local) and `from` to four weeks before it; at most three years."""
+    date_to = date_to or trends.current_local_date(profile=profile, now=now)
+    date_from = date_from or date_to - dt.timedelta(days=DEFAULT_DAYS - 1)
+    if date_from > date_to:
+        raise ValidationError({"from": ["'from' must not be after 'to'."]})
+    if (date_to - date_from).days + 1 > MAX_DAYS:
+        raise ValidationError({"to": ["Choose a range of at most 3 years."]})
+    if date_from < trends.MIN_DATE:
+        raise ValidationError({"from": ["Choose a date from 1900 on."]})
+    return date_from, date_to
+
+
+def bucket_for(date_from: dt.date, date_to: dt.date) -> str:
+    days = (date_to - date_from).days + 1
+    return "day" if days <= 92 else "week" if days <= 366 else "month"
+
+
+def _ranked(rows, slug: str, name: str, *extra: str) -> list[dict[str, Any]]:
+    """(slug, name, ..., n) groups as dicts, most frequent first, ties alphabetical (stable)."""
+    items = [{"slug": r[slug], "name": r[name], **{e: r[e] for e in extra}, "count": r["n"]} for r in rows]
+    return sorted(items, key=lambda item: (-item["count"], item["slug"]))
+
+
+def report_data(
+    *, user: AbstractBaseUser, profile: Profile, date_from: dt.date, date_to: dt.date, include_notes: bool
+) -> dict[str, Any]:
+    """Everything the report shows, in a fixed number of queries whatever the range holds:
+    1 series, 1 distinct days, 5 word groups, up to WEEKS_SUMMARISED weeks, 1 for notes if asked."""
+    rows = CheckIn.objects.filter(user=user, local_date__gte=date_from, local_date__lte=date_to)
+    bucket = bucket_for(date_from, date_to)
+    series = trends.range_trends(
+        user=user, date_from=date_from, date_to=date_to, bucket=bucket, week_starts_on=profile.week_starts_on
+    )
+    days_with_checkins = rows.values("local_date").distinct().count()
+
+    def grouped(*fields: str, having: Q | None = None):
+        query = rows.filter(having) if having is not None else rows
+        return query.values(*fields).annotate(n=Count("id")).order_by()
+
+    emotions = _ranked(
+        grouped("emotion__slug", "emotion__name", "emotion__family"),
+        "emotion__slug",
+        "emotion__name",
+        "emotion__family",
+    )
+    needs = _ranked(
+        grouped("need__slug", "need__name", having=Q(need__isnull=False)), "need__slug", "need__name"
+    )
+    areas = _ranked(
+        grouped("body_area__slug", "body_area__name", having=Q(body_area__isnull=False)),
+        "body_area__slug",
+        "body_area__name",
+    )
+    sensations = _ranked(
+        grouped("sensation__slug", "sensation__name", having=Q(sensation__isnull=False)),
+        "sensation__slug",
+        "sensation__name",
+    )
+    pairs = sorted(
+        (
+            {"emotion": r["emotion__name"], "need": r["need__name"], "count": r["n"]}
+            for r in grouped("emotion__name", "need__name", having=Q(need__isnull=False))
+        ),
+        key=lambda pair: (-pair["count"], pair["emotion"], pair["need"]),
+    )
+    weeks = []
+    if series["count"]:
+        start = trends.week_start_for(date_to, week_starts_on=profile.week_starts_on)
+        while start + dt.timedelta(days=6) >= date_from and len(weeks) < WEEKS_SUMMARISED:
+            week = trends.week_trends(user=user, start=start)
+            if week["count"]:
+                weeks.append(week)
+            start -= dt.timedelta(days=7)
+        weeks.reverse()
+    notes = None
+    if include_notes:
+        notes = list(
+            rows.exclude(note="")
+            .order_by("-occurred_at", "-id")
+            .values_list("occurred_at", "emotion__name", "intensity", "need__name", "note")[: NOTES_MAX + 1]
+        )
+        notes.reverse()
+    return {
+        "from": date_from,
+        "to": date_to,
+        "zone": zoneinfo.ZoneInfo(profile.timezone),
+        "series": series,
+        "days": (date_to - date_from).days + 1,
+        "days_with_checkins": days_with_checkins,
+        "emotions": emotions,
+        "needs": needs,
+        "body_areas": areas,
+        "sensations": sensations,
+        "pairs": pairs,
+        "weeks": weeks,
+        "notes": notes,
+    }
+
+
+# --- words -------------------------------------------------------------------------------------
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def range_summary(data: dict[str, Any]) -> list[str]:
+    """Plain sentences about the whole range: how often, how it felt, what stood out, which way it went."""
+    series = data["series"]
+    if not series["count"]:
+        return ["There are no check-ins in this range."]
+    emotions = data["emotions"]
+    sentences = [
+        f"Between {long_date(data['from'])} and {long_date(data['to'])} you checked in "
+        f"{trends.times(series['count'])} on {data['days_with_checkins']} of {data['days']} days and named "
+        f"{len(emotions)} different feeling{'s' if len(emotions) != 1 else ''}.",
+        f"Overall it felt {trends.pleasantness_words(series['mean_pleasantness'])} (average pleasantness "
+        f"{series['mean_pleasantness']:+.2f} on a scale from -1 to +1), with an average intensity of "
+        f"{series['mean_intensity']:.1f} out of 10.",
+    ]
+    top = emotions[0]
+    sentences.append(f"The feeling named most often was {top['name']} ({trends.times(top['count'])}).")
+    if data["needs"]:
+        need = data["needs"][0]
+        sentence = f"The most frequent unmet need was {need['name']} ({trends.times(need['count'])})"
+        companions = [pair for pair in data["pairs"] if pair["need"] == need["name"]]
+        if companions:
+            sentence += f", most often alongside feeling {companions[0]['emotion']}"
+        sentences.append(sentence + ".")
+    if data["body_areas"]:
+        area = data["body_areas"][0]
+        sentences.append(
+            f"In the body it was felt most in the {area['name'].lower()} ({trends.times(area['count'])})."
+        )
+    direction = _direction(series["buckets"])
+    if direction:
+        sentences.append(direction)
+    return sentences
+
+
+def _direction(buckets: list[dict[str, Any]]) -> str | None:
+    """Compare the first and second half of the range (weighted by check-ins), in words."""
+    half = len(buckets) // 2
+    halves = []
+    for part in (buckets[:half], buckets[half:]):
+        count = sum(b["count"] for b in part)
+        if not count:
+            return None
+        halves.append(sum(b["mean_pleasantness"] * b["count"] for b in part if b["count"]) / count)
+    change = halves[1] - halves[0]
+    if change >= 0.1:
+        return "In the second half of the range it felt lighter than in the first half."
+    if change <= -0.1:
+        return "In the second half of the range it felt heavier than in the first half."
+    return "The second half of the range felt much like the first half."
+
+
+# --- drawing -----------------------------------------------------------------------------------
+
+
+def _text(figure, x: float, y: float, value: str, **style) -> None:
+    figure.text(x, y, value, parse_math=False, color=style.pop("color", COLOURS["text"]), **style)
+
+
+def _page(title: str, subtitle: str = ""):
+    from matplotlib.figure import Figure  # imported lazily, as in tracker.charts
+
+    figure = Figure(figsize=PAGE, facecolor=COLOURS["background"])
+    _text(figure, LEFT, 0.95, title, fontsize=18, fontweight="bold", va="top")
+    if subtitle:
+        _text(figure, LEFT, 0.922, subtitle, fontsize=10, color=COLOURS["muted"], va="top")
+    return figure
+
+
+def _paragraphs(figure, lines: list[str], *, y: float, width: int = 92, size: float = 11) -> float:
+    step = size / 72 / PAGE[1] * 1.45  # line height in figure coordinates
+    for line in lines:
+        for part in textwrap.wrap(line, width=width) or [""]:
+            _text(figure, LEFT, y, part, fontsize=size, va="top")
+            y -= step
+        y -= step * 0.5
+    return y
+
+
+def _table(
+    figure, *, y: float, title: str, headers: list[str], rows: list[list[str]], columns: list[float]
+) -> float:
+    """A plain table of text rows at fixed column positions; returns the y below it."""
+    _text(figure, LEFT, y, title, fontsize=13, fontweight="bold", va="top")
+    y -= 0.03
+    for x, header in zip(columns, headers, strict=True):
+        _text(
+            figure,
+            x,
+            y,
+            header,
+            fontsize=9.5,
+            color=COLOURS["muted"],
+            va="top",
+            ha="left" if x < 0.6 else "right",
+        )
+    y -= 0.022
+    if not rows:
+        _text(figure, LEFT, y, "None in this range.", fontsize=10, va="top", color=COLOURS["muted"])
+        return y - 0.04
+    for row in rows:
+        for x, cell in zip(columns, row, strict=True):
+            _text(figure, x, y, cell, fontsize=10, va="top", ha="left" if x < 0.6 else "right")
+        y -= 0.021
+    return y - 0.02
+
+
+def _share(count: int, total: int) -> str:
+    return f"{100 * count / total:.0f} %" if total else ""
+
+
+def _cover(data: dict[str, Any], *, include_notes: bool, today: dt.date):
+    series = data["series"]
+    figure = _page("Check-in summary", f"From Attune, prepared on {long_date(today)}")
+    _text(figure, LEFT, 0.86, f"{long_date(data['from'])} – {long_date(data['to'])}", fontsize=15, va="top")
+    facts = [
+        ("Check-ins", str(series["count"])),
+        ("Days with a check-in", f"{data['days_with_checkins']} of {data['days']}"),
+        ("Different feelings named", str(len(data["emotions"]))),
+    ]
+    if series["count"]:
+        pleasantness = series["mean_pleasantness"]
+        facts += [
+            ("Average pleasantness", f"{pleasantness:+.2f} ({trends.pleasantness_words(pleasantness)})"),
+            ("Average energy", f"{series['mean_energy']:+.2f}"),
+            ("Average intensity", f"{series['mean_intensity']:.1f} of 10"),
+        ]
+    y = 0.8
+    for label, value in facts:
+        _text(figure, LEFT, y, label, fontsize=12, color=COLOURS["muted"], va="top")
+        _text(figure, 0.5, y, value, fontsize=12, va="top")
+        y -= 0.03
+    y -= 0.03
+    _text(figure, LEFT, y, "How to read it", fontsize=13, fontweight="bold", va="top")
+    _paragraphs(
+        figure,
+        [
+            "Each check-in names one feeling from a vocabulary in which every word has a pleasantness "
+            "and an energy from -1 to +1 (for example: calm is pleasant and low in energy, anxious is "
+            "unpleasant and high in energy), an intensity from 0 to 10, and optionally the unmet need "
+            "underneath, a body sensation and where in the body it was felt.",
+            "Days are the person's own local days. Averages are over check-ins; a day without a check-in "
+            "is a gap, not a zero.",
+            "Private notes are included at the end of this report."
+            if include_notes
+            else "Private notes are not included in this report.",
+        ],
+        y=y - 0.035,
+    )
+    return figure
+
+
+def _trend_page(data: dict[str, Any]):
+    series = data["series"]
+    buckets = series["buckets"]
+    figure = _page("How it went over time", f"Per {series['bucket']}; a gap means no check-ins")
+    x = list(range(len(buckets)))
+    labels = [trends_label(b["start"], series["bucket"]) for b in buckets]
+    step = max(1, -(-len(buckets) // 8))
+    nan = float("nan")
+
+    top = figure.add_axes((LEFT + 0.04, 0.56, RIGHT - LEFT - 0.04, 0.3))
+
+    def values(key: str) -> list[float]:
+        return [nan if b[key] is None else b[key] for b in buckets]
+
+    rolling = f"rolling mean ({series['rolling_window']} {series['bucket']}s)"
+    top.plot(
+        x, values("mean_pleasantness"), color=COLOURS["raw"], marker="o", markersize=3.5, label="pleasantness"
+    )
+    top.plot(x, values("rolling_pleasantness"), color=COLOURS["pleasantness"], linewidth=3, label=rolling)
+    top.plot(
+        x, values("mean_energy"), color=COLOURS["energy"], linestyle=(0, (4, 2)), marker="s", markersize=3,
+        label="energy",
+    )  # fmt: skip
+    top.set_ylim(-1.1, 1.1)
+    top.axhline(0, color=COLOURS["grid"], linewidth=1)
+    top.set_title("Pleasantness and energy (-1 to +1)", loc="left", fontsize=12, pad=24)
+    top.legend(loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8.5, frameon=False, ncols=3)
+
+    bottom = figure.add_axes((LEFT + 0.04, 0.15, RIGHT - LEFT - 0.04, 0.3))
+    bottom.bar(x, [b["count"] for b in buckets], color=COLOURS["grid"], label="check-ins")
+    bottom.set_title("Check-ins (bars) and average intensity (line, 0 to 10)", loc="left", fontsize=12)
+    from matplotlib.ticker import MaxNLocator
+
+    intensity = bottom.twinx()
+    intensity.plot(
+        x, values("mean_intensity"), color=COLOURS["text"], marker="o", markersize=3, linewidth=1.4
+    )
+    intensity.set_ylim(0, 10.5)
+    bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
+    for ax in (top, bottom):
+        ax.set_xlim(-0.6, max(len(buckets) - 0.4, 0.6))
+        ax.set_xticks(x[::step], labels[::step], fontsize=8.5)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    intensity.spines["top"].set_visible(False)
+    return figure
+
+
+def trends_label(day: dt.date, bucket: str) -> str:
+    return f"{day.strftime('%b')} {day.year}" if bucket == "month" else f"{day.day} {day.strftime('%b')}"
+
+
+def _words_pages(data: dict[str, Any]):
+    total = data["series"]["count"]
+    with_need = sum(n["count"] for n in data["needs"])
+    first = _page("Feelings and unmet needs", "Most frequent first; shares are of all check-ins in the range")
+    y = _table(
+        first,
+        y=0.88,
+        title="Feelings named most often",
+        headers=["feeling", "family", "times", "share"],
+        rows=[
+            [e["name"], e["emotion__family"], str(e["count"]), _share(e["count"], total)]
+            for e in data["emotions"][:TABLE_ROWS]
+        ],
+        columns=[LEFT, 0.45, 0.75, RIGHT],
+    )
+    _table(
+        first,
+        y=y - 0.02,
+        title=f"Unmet needs (named in {with_need} of {total} check-ins)",
+        headers=["need", "times", "share"],
+        rows=[[n["name"], str(n["count"]), _share(n["count"], total)] for n in data["needs"][:TABLE_ROWS]],
+        columns=[LEFT, 0.75, RIGHT],
+    )
+    second = _page("The body, and feelings with needs", "Most frequent first")
+    y = _table(
+        second,
+        y=0.88,
+        title="Where in the body",
+        headers=["body area", "times", "share"],
+        rows=[[a["name"], str(a["count"]), _share(a["count"], total)] for a in data["body_areas"][:8]],
+        columns=[LEFT, 0.75, RIGHT],
+    )
+    y = _table(
+        second,
+        y=y - 0.01,
+        title="Body sensations",
+        headers=["sensation", "times", "share"],
+        rows=[[s["name"], str(s["count"]), _share(s["count"], total)] for s in data["sensations"][:8]],
+        columns=[LEFT, 0.75, RIGHT],
+    )
+    _table(
+        second,
+        y=y - 0.01,
+        title="Feelings with the unmet need underneath",
+        headers=["feeling", "unmet need", "times"],
+        rows=[[p["emotion"], p["need"], str(p["count"])] for p in data["pairs"][:8]],
+        columns=[LEFT, 0.45, RIGHT],
+    )
+    return [first, second]
+
+
+def _summary_page(data: dict[str, Any]):
+    figure = _page("In plain words")
+    y = _paragraphs(figure, range_summary(data), y=0.88)
+    if data["weeks"]:
+        y -= 0.02
+        _text(figure, LEFT, y, "Week by week", fontsize=13, fontweight="bold", va="top")
+        y -= 0.035
+        for week in data["weeks"]:
+            if y < 0.12:
+                break
+            heading = f"Week of {long_date(week['start'])}"
+            _text(figure, LEFT, y, heading, fontsize=11, fontweight="bold", va="top")
+            y = _paragraphs(figure, [" ".join(week["summary"])], y=y - 0.022, size=10)
+    return figure
+
+
+def _notes_pages(data: dict[str, Any]) -> Iterator[Any]:
+    notes = data["notes"]
+    dropped = len(notes) > NOTES_MAX
+    notes = notes[-NOTES_MAX:]
+    lines: list[tuple[str, bool]] = []  # (text, is heading)
+    if dropped:
+        lines.append((f"Only the newest {NOTES_MAX} notes of this range are shown.", False))
+    for occurred_at, emotion, intensity, need, note in notes:
+        local = occurred_at.astimezone(data["zone"])
+        when = f"{local.strftime('%a')} {long_date(local.date())}, {local.strftime('%H:%M')}"
+        heading = f"{when} – {emotion} ({intensity}/10)"
+        lines.append((heading + (f", needing {need}" if need else ""), True))
+        for paragraph in note.splitlines() or [""]:
+            lines.extend((part, False) for part in textwrap.wrap(paragraph, width=95) or [""])
+        lines.append(("", False))
+    per_page = 52
+    pages = [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [
+        [("No notes in this range.", False)]
+    ]
+    for number, page_lines in enumerate(pages, start=1):
+        figure = _page("Notes", f"Private notes, shared by choice (page {number} of {len(pages)})")
+        y = 0.88
+        for text, heading in page_lines:
+            _text(figure, LEFT, y, text, fontsize=9.5, va="top", fontweight="bold" if heading else "normal")
+            y -= 0.0155
+        yield figure
+
+
+def render_report(data: dict[str, Any], *, include_notes: bool, today: dt.date) -> bytes:
+    """The PDF bytes. Metadata carries no user text (it shows in file managers and mail previews)."""
+    mpl = charts._matplotlib()  # the app's lazy import, with a writable font cache directory
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    buffer = io.BytesIO()
+    with charts.RENDER_LOCK, warnings.catch_warnings(), mpl["matplotlib"].rc_context({"pdf.fonttype": 42}):
+        # A glyph the font lacks (most emoji) is drawn as a box; the warning would name the character.
+        warnings.simplefilter("ignore", UserWarning)
+        metadata = {"Title": "Attune check-in summary", "Creator": "Attune", "Producer": "Attune"}
+        with PdfPages(buffer, metadata=metadata) as pdf:
+            pages = [_cover(data, include_notes=include_notes, today=today), _trend_page(data)]
+            pages += _words_pages(data)
+            pages.append(_summary_page(data))
+            for figure in pages:
+                pdf.savefig(figure)
+            if include_notes:
+                for figure in _notes_pages(data):
+                    pdf.savefig(figure)
+    return buffer.getvalue()
