@@ -66,5 +66,14 @@ format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Benchmark (bench/): gunicorn on a free 127.0.0.1 port with a generated dataset, driven by wrk;
+# prints one table of req/s, p50/p99 and ratios to a bare baseline view. Scenarios: bench/scenarios.py.
+bench: $(VENV)/.installed-test
+	@command -v wrk >/dev/null || { \
+	  if apt-cache policy wrk 2>/dev/null | grep -q 'Candidate: [0-9]'; then :; else apt-get update -qq; fi; \
+	  apt-get install -y -qq wrk >/dev/null; }
+	$(PY) -m bench
+	$(PY) -m bench.reminders  # reminders/s one dispatcher sends as Web Push to a loopback push service
+
 clean:
 	rm -rf $(VENV) var/cache

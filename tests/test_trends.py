@@ -438,3 +438,22 @@ def test_range_trends_take_two_queries(gus):
 def test_week_start_for_every_first_weekday(week_starts_on, expected):
     # Saturday 10 Jan 2026
     assert trends.week_start_for(dt.date(2026, 1, 10), week_starts_on=week_starts_on).isoformat() == expected
+
+
+@pytest.mark.parametrize("week_starts_on", ["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
+def test_weeks_grouped_in_sql_start_where_python_says_they_start(db, week_starts_on):
+    user = make_user("hal", week_starts_on=week_starts_on)
+    first = dt.date(1999, 12, 27)  # 16 days across a year boundary, far from the epoch of the day numbers
+    with time_machine.travel(at(2026, 1, 1), tick=False):
+        for i in range(16):
+            day = first + dt.timedelta(days=i)
+            make_checkin(
+                user, occurred_at=at(day.year, day.month, day.day, 12), emotion="calm", intensity=i % 11
+            )
+        data = client_for(user).get("/api/trends/range", {"from": "1999-12-27", "to": "2000-01-11"}).json()
+
+    expected: dict[str, int] = {}
+    for i in range(16):
+        start = max(trends.week_start_for(first + dt.timedelta(days=i), week_starts_on=week_starts_on), first)
+        expected[start.isoformat()] = expected.get(start.isoformat(), 0) + 1
+    assert [(b["start"], b["count"]) for b in data["buckets"]] == list(expected.items())

@@ -1,0 +1,135 @@
+"""The scenarios of `make bench`, run in this order; the first one is the baseline the others compare to.
+
+To add one, append a Scenario to SCENARIOS. An HTTP scenario against the app is a WrkScenario (a path,
+optionally a Lua `request()` for bodies or varying URLs). Anything else (a dispatcher loop against a
+fake push service, say) subclasses Scenario and implements run(ctx) -> Result.
+"""
+
+import string
+from dataclasses import dataclass, field
+
+from bench import wrk
+from bench.context import Context, Result
+
+
+@dataclass
+class Scenario:
+    name: str
+    target: float | None = None  # the issue's minimum throughput as a fraction of the baseline
+
+    def run(self, ctx: Context) -> Result:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+@dataclass
+class WrkScenario(Scenario):
+    """GET/POST one path with the bench user's token; `lua` may define request() to vary each request."""
+
+    path: str = "/"
+    method: str = "GET"
+    expect: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    lua: str = ""  # Lua source; $-placeholders are filled from the context (see Context.values)
+    check_body: str = ""  # body of the one request that checks the status before the run
+    authenticated: bool = True
+    user: str = ""  # whose token; default the main user (5 years of data)
+    warmup_seconds: float = 2.0
+
+    def run(self, ctx: Context) -> Result:
+        path = string.Template(self.path).substitute(ctx.values())
+        headers = dict(self.headers)
+        if self.authenticated:
+            headers["Authorization"] = f"Token {ctx.token_of(self.user or ctx.dataset.username)}"
+        lua = string.Template(self.lua).substitute(ctx.values())
+        wrk.check(
+            ctx, method=self.method, path=path, headers=headers, body=self.check_body, expect=self.expect
+        )
+        if self.warmup_seconds:
+            wrk.run(ctx, path=path, headers=headers, lua=lua, seconds=self.warmup_seconds, method=self.method)
+        return wrk.run(ctx, path=path, headers=headers, lua=lua, seconds=ctx.seconds, method=self.method)
+
+
+# A fresh client UUID per POST, as the PWA's outbox sends them.
+CHECKIN_POST_LUA = """
+local emotions = {"anxious", "calm", "lonely", "hopeful", "tired", "content", "sad", "joyful"}
+local needs = {"reassurance", "rest", "connection", "to-be-heard", "safety"}
+local function uuid4()
+  return (string.gsub("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", "[xy]", function(c)
+    return string.format("%x", c == "x" and math.random(0, 15) or math.random(8, 11))
+  end))
+end
+function init(args)
+  math.randomseed(os.time() * 1000 + (tonumber(thread_id) or 0))
+end
+function request()
+  local body = string.format(
+    '{"id": "%s", "emotion": "%s", "intensity": %d, "need": "%s", "body_area": "chest"}',
+    uuid4(), emotions[math.random(#emotions)], math.random(0, 10), needs[math.random(#needs)])
+  return wrk.format("POST", nil, nil, body)
+end
+"""
+
+# Every request a week (and theme) not drawn before in this run, so each one renders.
+CHART_UNCACHED_LUA = """
+local weeks = {$week_starts}
+local n = 0
+function init(args)
+  n = tonumber(thread_id) or 0
+end
+function request()
+  local week = weeks[math.floor(n / 2) % #weeks + 1]
+  local theme = (n % 2 == 0) and "light" or "dark"
+  n = n + $threads
+  return wrk.format("GET", "/api/charts/week.png?start=" .. week .. "&theme=" .. theme)
+end
+"""
+
+
+class ChartUncached(WrkScenario):
+    def run(self, ctx: Context) -> Result:
+        self.warmup_seconds = 0  # a warm-up would spend weeks; the workers were warmed by Context.warm_charts
+        result = super().run(ctx)
+        unique = 2 * len(ctx.week_starts)
+        if result.requests > unique:
+            result.note = f"{result.requests - unique} of {result.requests} requests were cache hits"
+        return result
+
+
+class Chart304(WrkScenario):
+    def run(self, ctx: Context) -> Result:
+        self.headers = {"If-None-Match": ctx.etag_for(self.path)}
+        return super().run(ctx)
+
+
+SCENARIOS: list[Scenario] = [
+    WrkScenario("baseline (bare JSON view)", path="/bench/baseline", authenticated=False),
+    # Not in the issue: the cheapest token-authenticated DRF endpoint (token + profile query), the floor
+    # under every API figure below.
+    WrkScenario("GET /api/me (auth floor)", path="/api/me"),
+    WrkScenario(
+        "check-in POST",
+        # Another user writes, so the thousands of new rows do not inflate the main user's current week.
+        user="writer",
+        path="/api/checkins/",
+        method="POST",
+        expect=201,
+        headers={"Content-Type": "application/json"},
+        lua=CHECKIN_POST_LUA,
+        check_body='{"emotion": "calm", "intensity": 3}',
+        target=0.30,
+    ),
+    WrkScenario("GET week trends", path="/api/trends/week", target=0.30),
+    WrkScenario(
+        "GET range trends (1 year by week)",
+        path="/api/trends/range?from=$year_ago&to=$today&bucket=week",
+        target=0.15,
+    ),
+    ChartUncached(
+        "chart uncached (week PNG)", path="/api/charts/week.png?start=$check_week", lua=CHART_UNCACHED_LUA
+    ),
+    Chart304(
+        "chart 304 (If-None-Match)", path="/api/charts/week.png?start=$last_week", expect=304, target=0.50
+    ),
+]
+
+__all__ = ["SCENARIOS", "Context", "Result", "Scenario", "WrkScenario"]
