@@ -302,7 +302,7 @@ def _bulk_checkins(user, count: int) -> None:
 
 @pytest.mark.parametrize("kind", ["json", "csv"])
 def test_a_20000_checkin_export_streams_in_bounded_memory(alice, alice_client, kind):
-    """The bound: 2 MiB of Python allocations at peak (measured: about 1.2 MB) while the whole response is
+    """The bound: 2 MiB of Python allocations at peak while the whole response is
     produced and consumed (measured: 1.1 MB for a 12.8 MB JSON). Holding the rows or the document needs more;
     the peak is set by FETCH_ROWS and FLUSH_CHARS, not by the number of check-ins."""
     export(alice_client, kind)  # first imports (URLconf, views) are one-time costs, not the export's
