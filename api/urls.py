@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api import data_views, reminder_views, trend_views, views
@@ -37,6 +37,8 @@ urlpatterns = [
     path("report.pdf", data_views.ReportView.as_view(), name="report"),
     path("trends/week", trend_views.WeekTrendsView.as_view(), name="trends-week"),
     path("trends/range", trend_views.RangeTrendsView.as_view(), name="trends-range"),
-    re_path(r"^charts/week\.(?P<fmt>svg|png)$", trend_views.WeekChartView.as_view(), name="chart-week"),
-    re_path(r"^charts/range\.(?P<fmt>svg|png)$", trend_views.RangeChartView.as_view(), name="chart-range"),
+    path("charts/week.svg", trend_views.WeekChartView.as_view(), {"fmt": "svg"}, name="chart-week-svg"),
+    path("charts/week.png", trend_views.WeekChartView.as_view(), {"fmt": "png"}, name="chart-week-png"),
+    path("charts/range.svg", trend_views.RangeChartView.as_view(), {"fmt": "svg"}, name="chart-range-svg"),
+    path("charts/range.png", trend_views.RangeChartView.as_view(), {"fmt": "png"}, name="chart-range-png"),
 ]
