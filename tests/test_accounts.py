@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -230,3 +232,23 @@ def test_usernames_are_unique_regardless_of_case():
     )
 
     assert response.status_code == 400
+
+
+def test_token_authentication_brings_the_profile_in_the_same_query(alice):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=alice).key}")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/me")
+
+    assert response.status_code == 200
+    assert response.json()["timezone"] == "Europe/Berlin"
+    # 1. the token joined with its user and the user's profile
+    assert len(queries) == 1, [q["sql"] for q in queries]
+
+
+def test_an_unknown_token_is_a_401(alice):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+
+    assert client.get("/api/me").status_code == 401

@@ -174,8 +174,9 @@ def test_a_repeat_request_with_if_none_match_gets_304_without_rendering(alice_we
     assert response.content == b""
     assert response["ETag"] == etag
     render.assert_not_called()
-    # Per request: 1. the profile, 2. the data fingerprint (count, id sum, latest change) of the week.
-    assert len(queries) == 4, [q["sql"] for q in queries]
+    # Per request: the data fingerprint (count, id sum, latest change) of the week
+    # (the profile comes with authentication: api.authentication joins it in).
+    assert len(queries) == 2, [q["sql"] for q in queries]
 
 
 def charts_cache_cleared() -> None:
@@ -194,19 +195,20 @@ def test_unchanged_data_is_rendered_once_and_then_served_from_the_cache(alice_we
     assert first.content == second.content
     assert first["ETag"] == second["ETag"]
     assert render.call_count == 1
-    # 1. the profile, 2. the data fingerprint; the bytes come from the cache.
-    assert len(cached_queries) == 2
+    # The data fingerprint only; the bytes come from the cache
+    # (the profile comes with authentication: api.authentication joins it in).
+    assert len(cached_queries) == 1
 
 
-def test_an_uncached_chart_takes_three_queries(alice_week, alice_client):
+def test_an_uncached_chart_takes_two_queries(alice_week, alice_client):
     with CaptureQueriesContext(connection) as queries:
         response = alice_client.get(f"{WEEK}.png")
 
     assert response.status_code == 200
-    # 1. the profile
-    # 2. the data fingerprint of the week (for the ETag)
-    # 3. the check-ins of this and the previous week as tuples (day, emotion coordinates, words)
-    assert len(queries) == 3, [q["sql"] for q in queries]
+    # (the profile comes with authentication: api.authentication joins it in)
+    # 1. the data fingerprint of the week (for the ETag)
+    # 2. the check-ins of this and the previous week as tuples (day, emotion coordinates, words)
+    assert len(queries) == 2, [q["sql"] for q in queries]
 
 
 def test_a_changed_checkin_changes_the_etag_and_the_picture(alice_week, alice_client):

@@ -177,8 +177,9 @@ def test_the_report_issues_a_fixed_number_of_queries(alice, alice_client, checki
     with CaptureQueriesContext(connection) as queries:
         pdf_pages(alice_client.get("/api/report.pdf?include_notes=true"))
 
-    # 1. profile  2. the series (range_trends)  3. days with a check-in
-    # 4-8. emotions, needs, body areas, sensations, emotion–need pairs
-    # 9-12. week_trends of each week in the range (26 Oct to 22 Nov: four Monday-to-Sunday weeks)
-    # 13. notes
-    assert len(queries) == 13, [q["sql"] for q in queries.captured_queries]
+    # (the profile comes with authentication: api.authentication joins it in)
+    # 1. the series (range_trends)  2. days with a check-in
+    # 3-7. emotions, needs, body areas, sensations, emotion–need pairs
+    # 8-11. week_trends of each week in the range (26 Oct to 22 Nov: four Monday-to-Sunday weeks)
+    # 12. notes
+    assert len(queries) == 12, [q["sql"] for q in queries.captured_queries]

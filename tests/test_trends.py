@@ -298,14 +298,14 @@ def test_trends_need_a_signed_in_user(anon_client):
     assert anon_client.get("/api/trends/range").status_code in (401, 403)
 
 
-def test_week_trends_take_two_queries(dana_client):
+def test_week_trends_take_one_query(dana_client):
     with CaptureQueriesContext(connection) as queries:
         response = dana_client.get("/api/trends/week", {"start": "2025-10-26"})
 
     assert response.status_code == 200
-    # 1. the profile (zone, day start, week start)
-    # 2. the check-ins of this and the previous week as tuples (day, emotion coordinates, words)
-    assert len(queries) == 2, [q["sql"] for q in queries]
+    # The check-ins of this and the previous week as tuples (day, emotion coordinates, words)
+    # (the profile comes with authentication: api.authentication joins it in)
+    assert len(queries) == 1, [q["sql"] for q in queries]
 
 
 # --- range ---------------------------------------------------------------------------------------
@@ -418,14 +418,14 @@ def test_five_years_by_month_is_allowed(alice_client):
     assert len(response.json()["buckets"]) == 60
 
 
-def test_range_trends_take_two_queries(gus):
+def test_range_trends_take_one_query(gus):
     with CaptureQueriesContext(connection) as queries:
         response = client_for(gus).get("/api/trends/range", {"from": "2025-01-01", "to": "2026-03-01"})
 
     assert response.status_code == 200
-    # 1. the profile (week start, today's local date)
-    # 2. the series of the range, grouped by week in SQL
-    assert len(queries) == 2, [q["sql"] for q in queries]
+    # The series of the range, grouped by week in SQL
+    # (the profile comes with authentication: api.authentication joins it in)
+    assert len(queries) == 1, [q["sql"] for q in queries]
 
 
 # --- calendar helpers ------------------------------------------------------------------------------

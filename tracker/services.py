@@ -100,8 +100,12 @@ def user_register(*, username: str, password: str, timezone_name: str = "UTC") -
 
 
 def profile_get(*, user: AbstractBaseUser) -> Profile:
-    profile, _ = Profile.objects.get_or_create(user=user)
-    return profile
+    """The user's profile; free when authentication already joined it in (api.authentication)."""
+    try:
+        return user.profile
+    except Profile.DoesNotExist:  # an account made outside register (createsuperuser)
+        profile, _ = Profile.objects.get_or_create(user=user)
+        return profile
 
 
 def profile_update(

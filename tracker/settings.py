@@ -165,6 +165,8 @@ else:
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+    # Keep connections: opening one (and running its PRAGMAs) per request costs more than most queries.
+    _db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600)
     # Tests use a real file, not the runner's shared in-memory database, whose table-level locking
     # behaves unlike a real SQLite file under concurrent writers. One file per test process.
     _db["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"attune-test-{os.getpid()}.sqlite3")}
@@ -221,7 +223,7 @@ CORS_URLS_REGEX = r"^/api/.*$"
 REST_FRAMEWORK = {
     # Token first so an anonymous call is a 401 with WWW-Authenticate (a 403 means "not yours").
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
