@@ -361,3 +361,29 @@ def test_the_list_takes_one_query_however_many_rows(alice, alice_client):
     assert len(response.json()["results"]) == 20
     # 1. the page of check-ins joined with emotion, need, sensation and body area
     assert len(queries) == 1, json.dumps([q["sql"] for q in queries], indent=1)
+
+
+def test_creating_a_checkin_with_builtin_words_writes_without_looking_anything_up(alice, alice_client):
+    alice_client.post("/api/checkins/", body(), format="json")  # the first write loads the built-in words
+
+    with CaptureQueriesContext(connection) as queries:
+        response = alice_client.post("/api/checkins/", body(), format="json")
+
+    assert response.status_code == 201
+    # 1. the insert (the built-in words are known to the process; the profile came with the user)
+    inserts = [q["sql"] for q in queries if "INSERT" in q["sql"]]
+    assert len(inserts) == 1
+    assert not [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+
+
+def test_a_builtin_word_added_after_the_process_started_is_still_found(alice, alice_client):
+    from tracker.models import Emotion
+
+    alice_client.post("/api/checkins/", body(), format="json")  # loads the built-in words
+    Emotion.objects.create(
+        slug="wistful-new", name="wistful", family="sadness", pleasantness=-0.3, energy=-0.3
+    )
+
+    response = alice_client.post("/api/checkins/", body(emotion="wistful-new"), format="json")
+
+    assert response.status_code == 201

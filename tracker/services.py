@@ -179,19 +179,38 @@ VOCABULARY_MODELS: dict[str, type[Model]] = {
 }
 
 
+# Built-in words by slug, per process. They change only when the vocabulary is loaded (a migration or
+# `loadvocabulary`), which clears this; a slug missing here is looked up in the database, so a word
+# added by another process is still found. Saves a query per word on every check-in write.
+_builtin_words: dict[type[Model], dict[str, Model]] = {}
+
+
+def builtin_words_forget(**_kwargs) -> None:
+    _builtin_words.clear()
+
+
+def _builtin_word(model: type[Model], slug: str) -> Model | None:
+    if model not in _builtin_words:
+        builtin = model.objects.all() if model is BodyArea else model.objects.filter(owner=None)
+        _builtin_words[model] = {word.slug: word for word in builtin}
+    return _builtin_words[model].get(slug)
+
+
 def vocabulary_word_for(*, user: AbstractBaseUser, model: type[Model], slug: str, field: str) -> Model:
     """A built-in word or one of the caller's own; anyone else's custom word does not exist."""
-    word = model.objects.filter(Q(owner=None) | Q(owner=user), slug=slug).first()
+    word = (
+        _builtin_word(model, slug) or model.objects.filter(Q(owner=None) | Q(owner=user), slug=slug).first()
+    )
     if word is None:
         raise ValidationError({field: [f"Unknown {field.replace('_', ' ')} '{slug}'."]})
     return word
 
 
 def body_area_for(*, slug: str) -> BodyArea:
-    try:
-        return BodyArea.objects.get(slug=slug)
-    except BodyArea.DoesNotExist:
-        raise ValidationError({"body_area": [f"Unknown body area '{slug}'."]}) from None
+    word = _builtin_word(BodyArea, slug) or BodyArea.objects.filter(slug=slug).first()
+    if word is None:
+        raise ValidationError({"body_area": [f"Unknown body area '{slug}'."]})
+    return word
 
 
 def vocabulary_word_create(
@@ -326,11 +345,9 @@ def checkin_create(
     """
     now = timezone.now()
     checkin_id = checkin_id or uuid.uuid4()
-    existing = CheckIn.objects.filter(user=user, uuid=checkin_id).first()
-    if existing is not None:
-        return existing, False
     values = _checkin_values(user=user, data=data, now=now)
     checkin = _new_checkin(user=user, checkin_id=checkin_id, values=values, source=source)
+    # Insert first: a retry is the rare case, so it pays the extra query, not every new check-in.
     try:
         with transaction.atomic():
             checkin.save(force_insert=True)

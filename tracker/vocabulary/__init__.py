@@ -79,6 +79,9 @@ def load_builtin_vocabulary(apps=global_apps) -> dict[str, int]:
         Emotion.suggested_needs,
         {(emotions[r["slug"]].pk, needs[s].pk) for r in emotion_rows for s in r.get("suggested_needs", [])},
     )
+    from tracker.services import builtin_words_forget
+
+    builtin_words_forget()
     return {
         "emotions": len(emotions),
         "needs": len(needs),
