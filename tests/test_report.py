@@ -1,4 +1,5 @@
 import datetime as dt
+import logging
 import io
 
 import pypdf
@@ -183,3 +184,14 @@ def test_the_report_issues_a_fixed_number_of_queries(alice, alice_client, checki
     # 8-11. week_trends of each week in the range (26 Oct to 22 Nov: four Monday-to-Sunday weeks)
     # 12. notes
     assert len(queries) == 12, [q["sql"] for q in queries.captured_queries]
+
+
+def test_making_the_report_logs_nothing_of_the_notes(alice, alice_client, alices_weeks, caplog):
+    caplog.set_level(logging.DEBUG)
+
+    response = alice_client.get("/api/report.pdf?include_notes=true")
+
+    assert response.status_code == 200
+    # fontTools would list, at INFO, the glyphs it embeds: the letters of the person's notes.
+    chatty = [r for r in caplog.records if r.name.startswith("fontTools") and r.levelno < logging.WARNING]
+    assert chatty == []

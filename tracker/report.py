@@ -15,7 +15,6 @@ thread-safe.
 
 import datetime as dt
 import io
-import logging
 import textwrap
 import warnings
 import zoneinfo
@@ -37,8 +36,6 @@ NOTES_MAX = 1000  # newest notes kept when a long range holds more; the notes pa
 PAGE = (8.27, 11.69)  # A4 portrait, inches
 LEFT, RIGHT = 0.08, 0.92
 COLOURS = charts.PALETTE["light"]
-# fontTools logs, at INFO, the names of the glyphs it embeds in the PDF: the letters of the person's notes.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 # --- data --------------------------------------------------------------------------------------

@@ -274,4 +274,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # fontTools logs, at INFO, the glyphs it embeds in a report PDF: the letters of the person's notes.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
