@@ -1,6 +1,6 @@
 import datetime as dt
-import logging
 import io
+import logging
 
 import pypdf
 import pytest
