@@ -5,13 +5,26 @@ from rest_framework import serializers
 
 
 class StrictCharField(serializers.CharField):
-    """A CharField that refuses numbers and booleans instead of quietly turning them into text."""
+    """A CharField that refuses numbers and booleans instead of quietly turning them into text.
 
-    default_error_messages = {"not_a_string": "Send text here (a JSON string)."}
+    It also refuses text no database can store (a lone UTF-16 surrogate) and checks the length before
+    trimming whitespace, as the OpenAPI schema (maxLength) promises.
+    """
+
+    default_error_messages = {
+        "not_a_string": "Send text here (a JSON string).",
+        "not_unicode": "This text holds a broken character (a lone surrogate).",
+    }
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("not_a_string")
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            self.fail("not_unicode")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
 
 

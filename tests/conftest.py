@@ -2,12 +2,19 @@
 
 import os
 
+import hypothesis
 import pytest
 from rest_framework.test import APIClient
 
 from tests.factories import make_user
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright in one thread
+
+# In CI every property test replays the same examples, so a run is reproducible and a red build is a
+# real regression; locally each run explores new examples.
+hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis.settings.load_profile("ci")
 
 
 @pytest.fixture

@@ -387,3 +387,13 @@ def test_a_builtin_word_added_after_the_process_started_is_still_found(alice, al
     response = alice_client.post("/api/checkins/", body(emotion="wistful-new"), format="json")
 
     assert response.status_code == 201
+
+
+def test_a_lone_surrogate_in_a_note_is_a_400_not_a_server_error(alice_client):
+    raw = '{"emotion": "calm", "intensity": 3, "note": "half a pair: \\ud800"}'
+
+    response = alice_client.generic("POST", "/api/checkins/", raw, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "note" in response.json()
+    assert not CheckIn.objects.exists()
