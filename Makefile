@@ -40,6 +40,7 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/activate
 
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py check --deploy --fail-level ERROR
 	$(PY) manage.py vapid --if-missing
 	@echo "Attune on http://127.0.0.1:$(PORT)"
