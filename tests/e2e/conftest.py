@@ -175,3 +175,42 @@ def _fresh_screenshots():
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
     yield
+
+
+def outbox(page) -> list[dict]:
+    """The outbox entries in the page's IndexedDB."""
+    return page.evaluate(
+        "async () => (await import('/static/frontend/js/db.js')).outboxStore.all()"
+    )
+
+
+def wait_until(predicate, timeout: float = 10.0, interval: float = 0.1):
+    """Poll a Python predicate (for database state the browser changes)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
+def ready_for_offline(page) -> None:
+    """The worker controls the page (shell precached) and the vocabulary is on the device."""
+    service_worker_ready(page)
+    page.wait_for_function(
+        "async () => Boolean(await (await import('/static/frontend/js/db.js')).kv.get('vocabulary'))",
+        polling=200,
+    )
+
+
+def quick_checkin(page, word: str) -> None:
+    """The shortest check-in: find the word, Save."""
+    page.get_by_role("link", name="Check in").first.click()
+    page.get_by_role("heading", level=1, name="Where are you right now?").wait_for()
+    page.get_by_label("Find a word").fill(word)
+    page.get_by_role("button", name=word, exact=True).click()
+    page.get_by_role("heading", level=1, name="The word").wait_for()
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("heading", level=1, name="Today").wait_for()

@@ -1,7 +1,7 @@
 // One check-in: everything it holds in words, with edit and delete.
 
 import { api } from "../api.js";
-import { h } from "../dom.js";
+import { append, h } from "../dom.js";
 import { dayLabel, intensityLabel, localDateOf, timeOf } from "../format.js";
 import { notify } from "../notices.js";
 import { discard, outboxEntries } from "../outbox.js";
@@ -19,7 +19,7 @@ export async function render(main, { arg: id }) {
   try {
     c = waiting ? { ...waiting.body, id } : await api.get(`/api/checkins/${encodeURIComponent(id)}/`);
   } catch (error) {
-    main.append(h("h1", { text: "Check-in not found" }), h("p", { text: error.offline ? "Opening it needs a connection." : "It may have been deleted." }), h("p", {}, h("a", { href: "#today", text: "Back to Today" })));
+    append(main, [h("h1", { text: "Check-in not found" }), h("p", { text: error.offline ? "Opening it needs a connection." : "It may have been deleted." }), h("p", {}, h("a", { href: "#today", text: "Back to Today" }))]);
     return null;
   }
   const word = v.emotion.get(c.emotion);
@@ -50,7 +50,7 @@ export async function render(main, { arg: id }) {
       notify(error.offline ? "Deleting needs a connection." : error.message);
     }
   }
-  main.append(
+  append(main, [
     h("h1", { text: nameOf("emotion", c.emotion) }),
     waiting ? h("p", {}, h("span", { class: "badge", text: "Waiting to sync" })) : null,
     h("dl", { class: "detail-list" }, rows.flatMap(([k, val]) => [h("dt", { text: k }), h("dd", { text: val })])),
@@ -59,6 +59,6 @@ export async function render(main, { arg: id }) {
       h("a", { class: "button", href: `#checkin/${encodeURIComponent(id)}`, text: "Edit" }),
       h("button", { type: "button", class: "button button-danger", text: "Delete", onclick: remove })),
     h("p", {}, h("a", { href: "#today", text: "Back to Today" })),
-  );
+  ]);
   return null;
 }

@@ -1,6 +1,6 @@
 // Sign in. When the session ended while check-ins wait on this phone, say so: they are sent after.
 
-import { field, h, showErrors } from "../dom.js";
+import { append, field, h, showErrors } from "../dom.js";
 import { afterSignIn } from "../lifecycle.js";
 import { outboxEntries } from "../outbox.js";
 import { plural } from "../format.js";
@@ -49,13 +49,13 @@ export async function render(main) {
     }
   });
 
-  main.append(
+  append(main, [
     h("h1", { text: "Welcome back" }),
     h("p", { class: "lead", text: "Name what you feel, the need underneath, and where it sits in your body." }),
     waitingNote,
     form,
     h("p", {}, "New here? ", h("a", { href: "#signup", text: "Create an account" })),
     h("p", { class: "small" }, h("a", { href: "#privacy", text: "What Attune keeps, and for whom" })),
-  );
+  ]);
   if (username.value) password.focus();
 }

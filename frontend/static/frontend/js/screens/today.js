@@ -3,7 +3,7 @@
 
 import { api } from "../api.js";
 import { kv } from "../db.js";
-import { clear, field, h } from "../dom.js";
+import { append, clear, field, h } from "../dom.js";
 import { dayLabel, localDateOf, longDate, plural } from "../format.js";
 import { loadDraft } from "../draft.js";
 import { discard, onOutboxChange, outboxEntries } from "../outbox.js";
@@ -36,7 +36,7 @@ export async function render(main) {
 
   const card = await supportCard();
 
-  main.append(h("h1", { text: "Today" }), h("p", { class: "lead", text: longDate(today) }), card, hero, waiting, filterForm(), history, more, sentinel);
+  append(main, [h("h1", { text: "Today" }), h("p", { class: "lead", text: longDate(today) }), card, hero, waiting, filterForm(), history, more, sentinel]);
 
   async function supportCard() {
     const flag = await kv.get("support-card").catch(() => null);

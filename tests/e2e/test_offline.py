@@ -1,0 +1,109 @@
+"""Offline check-ins are never lost: saved on the phone, sent once, refused ones kept with their reason."""
+
+import pytest
+from django.contrib.sessions.models import Session
+
+from tests.e2e.conftest import outbox, quick_checkin, ready_for_offline, screen, sign_in, wait_until
+from tests.factories import PASSWORD
+from tracker.models import CheckIn
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def rows(username="dana"):
+    return CheckIn.objects.filter(user__username=username).count()
+
+
+def test_offline_reload_works_and_three_check_ins_sync_exactly_once(app, dana):
+    context, page, watch = app
+    watch.allow_console("net::ERR_INTERNET_DISCONNECTED")
+    sign_in(page, "dana")
+    ready_for_offline(page)
+
+    context.set_offline(True)
+    page.reload()
+    page.get_by_role("heading", level=1, name="Today").wait_for()
+    for word in ("tired", "calm", "lonely"):
+        quick_checkin(page, word)
+    waiting = page.locator(".entry", has_text="Waiting to sync")
+    waiting.nth(2).wait_for()
+    assert waiting.count() == 3 and rows() == 0
+    assert "waiting to sync" in page.locator("#sync-status").inner_text()
+    screen(page, "today-offline")
+    sent_before = outbox(page)
+
+    context.set_offline(False)
+    assert wait_until(lambda: rows() == 3)
+    page.wait_for_function("async () => (await (await import('/static/frontend/js/db.js')).outboxStore.all()).length === 0")
+    page.locator(".history .entry").nth(2).wait_for()
+    assert page.locator(".entry", has_text="Waiting to sync").count() == 0
+
+    # The same entries sent again (a retry after a lost response): still three rows.
+    page.evaluate(
+        """async (entries) => {
+            const m = await import('/static/frontend/js/outbox.js');
+            for (const e of entries) await m.enqueue({user: e.user, id: e.id, body: e.body});
+            await m.flush();
+        }""",
+        sent_before,
+    )
+    assert outbox(page) == [] and rows() == 3
+    assert sorted(str(i) for i in CheckIn.objects.values_list("uuid", flat=True)) == sorted(e["id"] for e in sent_before)
+    caches = page.evaluate("async () => { const out = []; for (const k of await caches.keys()) { for (const r of await (await caches.open(k)).keys()) out.push(r.url); } return out; }")
+    assert caches and not [url for url in caches if "/api/" in url]
+    watch.assert_clean()
+
+
+def test_a_refused_entry_shows_its_reason_and_stays_while_the_others_sync(app, dana):
+    context, page, watch = app
+    watch.allow_console("status of 400")
+    watch.allow_console("net::ERR_INTERNET_DISCONNECTED")
+    sign_in(page, "dana")
+    ready_for_offline(page)
+    context.set_offline(True)
+    for word in ("tired", "calm", "hopeful"):
+        quick_checkin(page, word)
+    # As if the word had gone from the server meanwhile: the server will refuse this one.
+    page.evaluate(
+        """async () => {
+            const {outboxStore} = await import('/static/frontend/js/db.js');
+            const entry = (await outboxStore.all()).find((e) => e.body.emotion === 'calm');
+            entry.body.emotion = 'a-word-nobody-has';
+            await outboxStore.put(entry);
+        }"""
+    )
+    context.set_offline(False)
+    assert wait_until(lambda: rows() == 2)
+    refused = page.locator(".card-attention", has_text="could not save")
+    refused.wait_for()
+    assert "a-word-nobody-has" in refused.inner_text()
+    assert [e["body"]["emotion"] for e in outbox(page)] == ["a-word-nobody-has"]
+    assert outbox(page)[0]["refused"]["status"] == 400
+    screen(page, "today-refused")
+    page.get_by_role("button", name="Discard").click()
+    page.wait_for_function("async () => (await (await import('/static/frontend/js/db.js')).outboxStore.all()).length === 0")
+    assert rows() == 2
+    watch.assert_clean()
+
+
+def test_an_expired_session_keeps_the_outbox_and_sends_it_after_signing_in(app, dana):
+    context, page, watch = app
+    watch.allow_console("status of 401")
+    watch.allow_console("net::ERR_INTERNET_DISCONNECTED")
+    sign_in(page, "dana")
+    ready_for_offline(page)
+    context.set_offline(True)
+    quick_checkin(page, "tired")
+    quick_checkin(page, "hopeful")
+    Session.objects.all().delete()  # the session ends on the server while the phone is offline
+    context.set_offline(False)
+
+    page.get_by_role("heading", level=1, name="Welcome back").wait_for()
+    assert "2 check-ins saved on this phone" in page.locator("main").inner_text()
+    assert len(outbox(page)) == 2 and rows() == 0
+    screen(page, "signin-expired")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert wait_until(lambda: rows() == 2)
+    page.wait_for_function("async () => (await (await import('/static/frontend/js/db.js')).outboxStore.all()).length === 0")
+    watch.assert_clean()
