@@ -28,7 +28,7 @@ def test_offline_reload_works_and_three_check_ins_sync_exactly_once(app, dana):
     waiting = page.locator(".entry", has_text="Waiting to sync")
     waiting.nth(2).wait_for()
     assert waiting.count() == 3 and rows() == 0
-    assert "waiting to sync" in page.locator("#sync-status").inner_text()
+    assert page.locator("#sync-status").inner_text() == "Saved on this phone"
     screen(page, "today-offline")
     sent_before = outbox(page)
 

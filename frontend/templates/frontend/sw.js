@@ -36,8 +36,8 @@ self.addEventListener("message", (event) => {
 });
 
 async function fromShell(key, request) {
-  const cache = await caches.open(CACHE);
-  return (await cache.match(key)) || fetch(request);
+  // caches.match does not create the cache (caches.open would, even right after sign-out wiped it).
+  return (await caches.match(key, { cacheName: CACHE })) || fetch(request);
 }
 
 self.addEventListener("fetch", (event) => {

@@ -30,7 +30,7 @@ function messageOf(status, body) {
   if (status === 0) return "You seem to be offline.";
   if (body && typeof body === "object") {
     if (typeof body.detail === "string") return body.detail;
-    const parts = Object.entries(body).map(([k, v]) => `${k.replaceAll("_", " ")}: ${[].concat(v).join(" ")}`);
+    const parts = Object.values(body).map((v) => [].concat(v).join(" "));
     if (parts.length) return parts.join(" ");
   }
   if (status >= 500) return "The server had a problem. Please try again in a little while.";

@@ -1,7 +1,6 @@
 // Attune starts here: the session (or the device's copy of it offline), the router, the outbox sync and
 // the service worker.
 
-import { notify } from "./notices.js";
 import { go, startRouter } from "./router.js";
 import { loadSession, markExpired } from "./session.js";
 import { onSignInNeeded, startSync } from "./sync.js";
@@ -16,11 +15,7 @@ async function boot() {
     session = { me: null };
   }
   onSignInNeeded(() => {
-    markExpired();
-    notify("Your session has ended. Sign in again and your saved check-ins will be sent.", {
-      id: "signin-needed",
-      persistent: true,
-    });
+    markExpired(); // the sign-in screen says why, and that the waiting check-ins are kept
     go("#signin");
   });
   await startRouter();

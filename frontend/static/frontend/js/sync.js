@@ -36,8 +36,8 @@ async function showStatus(result) {
   const entries = await outboxEntries(me.username);
   const refused = entries.filter((e) => e.refused).length;
   const waiting = entries.length - refused;
-  if (refused) setSyncStatus(`${plural(refused, "check-in")} could not be saved: see Today`);
-  else if (waiting) setSyncStatus(`Saved on this phone · ${plural(waiting, "check-in")} waiting to sync`);
+  if (refused) setSyncStatus(`${plural(refused, "check-in")} to look at`);
+  else if (waiting) setSyncStatus("Saved on this phone");
   else if (result?.sent) setSyncStatus("Synced", { fade: true });
   else setSyncStatus("");
 }

@@ -507,8 +507,8 @@ export async function render(main, { arg }) {
     if (word && word.pleasantness <= -0.3 && state.intensity >= 7) await kv.set("support-card", { at: Date.now() });
     requestBackgroundSync();
     syncNow();
-    if (!navigator.onLine) notify("Saved on this phone. It will sync when you're back online.");
-    else notify(state.editing ? "Changes saved." : "Saved. Thank you for checking in.");
+    if (!navigator.onLine) notify("Saved on this phone. It will sync when you're back online.", { id: "saved" });
+    else notify(state.editing ? "Changes saved." : "Saved. Thank you for checking in.", { id: "saved" });
     go("#today");
   }
 

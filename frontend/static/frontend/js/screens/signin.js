@@ -20,9 +20,11 @@ export async function render(main) {
     h("div", { class: "actions" }, submit),
   );
 
-  const stored = await kv.get("me").catch(() => null);
+  // Only after an expired session: reading the device's storage otherwise would recreate it after
+  // sign-out wiped it.
+  const stored = sessionExpired() ? await kv.get("me").catch(() => null) : null;
   let waitingNote = null;
-  if (sessionExpired() && stored) {
+  if (stored) {
     username.value = stored.username;
     const waiting = (await outboxEntries(stored.username)).length;
     waitingNote = h(
