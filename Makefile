@@ -17,7 +17,10 @@ PYTHON_312 := $(shell \
     if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$p"; break; fi; \
   done)
 
-.PHONY: help run test test-sqlite test-pg lint format bench clean
+.PHONY: help run test test-sqlite test-pg lint format bench clean lighthouse
+# The browser tests use Debian's Chromium (never a browser downloaded by a test tool).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 help:
 	@echo "make run    - install, migrate and start the app on http://127.0.0.1:$(PORT) (SQLite in ./var)"
@@ -48,12 +51,16 @@ run: $(VENV)/.installed
 
 test: test-sqlite test-pg
 
-test-sqlite: $(VENV)/.installed-test
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq chromium >/dev/null
+
+test-sqlite: $(VENV)/.installed-test $(CHROMIUM)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -q
 
-test-pg: $(VENV)/.installed-test
+test-pg: $(VENV)/.installed-test $(CHROMIUM)
 	@if $(PY) -c "import psycopg, sys; psycopg.connect('$(TEST_PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 	  DATABASE_URL=$(TEST_PG_URL) $(VENV)/bin/pytest -q; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL at $(TEST_PG_URL) is required in CI and did not answer." >&2; exit 1; \
