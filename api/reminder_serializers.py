@@ -84,3 +84,9 @@ class PublicKeyOutput(serializers.Serializer):
 
 class CalendarUrlOutput(serializers.Serializer):
     calendar_url = serializers.CharField()
+
+
+class PushTestOutput(serializers.Serializer):
+    devices = serializers.IntegerField(help_text="the caller's registered devices")
+    sent = serializers.IntegerField(help_text="devices whose push service accepted the test reminder")
+    failed = serializers.IntegerField()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -139,6 +139,11 @@ class PushSubscriptionView(APIView):
         )
         return Response(rs.PushSubscriptionOutput(subscription).data, status=201 if created else 200)
 
+    @extend_schema(responses=rs.PushSubscriptionOutput(many=True), operation_id="push_subscriptions_list")
+    def get(self, request: Request) -> Response:
+        """The caller's devices with notifications on (the app marks which one it is)."""
+        return Response(rs.PushSubscriptionOutput(push.push_subscriptions_for(user=request.user), many=True).data)
+
     @extend_schema(request=rs.PushEndpointInput, responses={204: None, 400: ERRORS[400]})
     def delete(self, request: Request) -> Response:
         """Remove the caller's subscription with this endpoint; idempotent (204 also when none)."""
@@ -146,3 +151,16 @@ class PushSubscriptionView(APIView):
         data.is_valid(raise_exception=True)
         push.push_subscription_delete(user=request.user, endpoint=data.validated_data["endpoint"])
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PushTestView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: rs.PushTestOutput, 429: OpenApiResponse(description="More than a few a minute")},
+    )
+    def post(self, request: Request) -> Response:
+        """Send the generic reminder to each of the caller's devices now (a few a minute at most)."""
+        wait = push.push_test_wait(user=request.user)
+        if wait:
+            raise Throttled(wait=wait, detail="That's a few test reminders already. Please wait a minute.")
+        return Response(push.push_test_send(user=request.user, now=timezone.now()))

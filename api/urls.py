@@ -32,6 +32,7 @@ urlpatterns = [
     path("me/calendar-token", reminder_views.CalendarTokenView.as_view(), name="me-calendar-token"),
     path("push/public-key", reminder_views.PushPublicKeyView.as_view(), name="push-public-key"),
     path("push/subscriptions", reminder_views.PushSubscriptionView.as_view(), name="push-subscriptions"),
+    path("push/test", reminder_views.PushTestView.as_view(), name="push-test"),
     path("export", data_views.ExportView.as_view(), name="export"),
     path("import", data_views.ImportView.as_view(), name="import"),
     path("report.pdf", data_views.ReportView.as_view(), name="report"),

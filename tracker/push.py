@@ -22,6 +22,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from py_vapid import Vapid
@@ -178,6 +179,10 @@ def push_subscription_save(
     raise IntegrityError("push subscription kept colliding")  # pragma: no cover
 
 
+def push_subscriptions_for(*, user: AbstractBaseUser) -> list[PushSubscription]:
+    return list(PushSubscription.objects.filter(user=user).order_by("created_at"))
+
+
 def push_subscription_delete(*, user: AbstractBaseUser, endpoint: str) -> int:
     """Remove the caller's subscription with this endpoint (another account's stays). Returns count."""
     deleted, _ = PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
@@ -257,3 +262,44 @@ def push_send(*, subscription: PushSubscription, now: dt.datetime) -> PushResult
     except requests.RequestException:  # unreachable, timed out: the push service may be back later
         return PushResult(Outcome.RETRY)
     return PushResult(Outcome.SENT, 201)
+
+
+# --- "Send a test reminder" ------------------------------------------------------------------------
+
+TEST_PUSHES_PER_MINUTE = 3
+
+
+def push_test_wait(*, user: AbstractBaseUser) -> int:
+    """Seconds to wait before another test reminder, counting this one (0: go ahead).
+
+    A fixed one-minute window on the cache's atomic add/incr, so concurrent taps cannot overshoot it.
+    """
+    key = f"push-test:{user.pk}"
+    cache.add(key, 0, timeout=60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window expired between add and incr
+        cache.add(key, 1, timeout=60)
+        count = 1
+    return 60 if count > TEST_PUSHES_PER_MINUTE else 0
+
+
+def push_test_send(*, user: AbstractBaseUser, now: dt.datetime) -> dict[str, int]:
+    """The generic prompt to each of the person's devices now. Retry state is left to the dispatcher."""
+    sent = failed = 0
+    subscriptions = list(PushSubscription.objects.filter(user=user))
+    for subscription in subscriptions:
+        try:
+            result = push_send(subscription=subscription, now=now)
+        except Exception:  # a corrupt key or a library bug: this device only
+            logger.exception("push subscription %s: test send failed", subscription.pk)
+            result = PushResult(Outcome.REJECTED)
+        if result.outcome is Outcome.SENT:
+            sent += 1
+            PushSubscription.objects.filter(pk=subscription.pk).update(last_success_at=now)
+        elif result.outcome is Outcome.GONE:
+            PushSubscription.objects.filter(pk=subscription.pk).delete()
+            failed += 1
+        else:
+            failed += 1
+    return {"devices": len(subscriptions), "sent": sent, "failed": failed}
