@@ -458,4 +458,32 @@ def range_trends(
         "mean_energy": _mean(sum(acc[2] for acc in sums.values()), count),
         "mean_intensity": _mean(sum(acc[3] for acc in sums.values()), count),
         "buckets": series,
+        "direction": range_direction(series),
     }
+
+
+# How far (on the -1..+1 pleasantness scale) the rolling mean must move to be called a direction.
+DIRECTION_THRESHOLD = 0.1
+
+
+def range_direction(series: list[dict[str, Any]]) -> str:
+    """One kind sentence about the general direction of the rolling mean, which allows for setbacks.
+
+    Compares the rolling pleasantness of the earlier and later halves of the buckets that have one.
+    """
+    rolling = [b["rolling_pleasantness"] for b in series if b["rolling_pleasantness"] is not None]
+    if len(rolling) < 4:
+        return "There is not enough here yet to see a direction. Every check-in adds to the picture."
+    half = len(rolling) // 2
+    earlier = sum(rolling[:half]) / half
+    later = sum(rolling[half:]) / (len(rolling) - half)
+    dips = any(b < a - DIRECTION_THRESHOLD for a, b in zip(rolling, rolling[1:], strict=False))
+    if later - earlier >= DIRECTION_THRESHOLD:
+        sentence = "Over this time the general direction has been towards more pleasant feelings"
+        return sentence + (", with dips along the way: healing is not linear." if dips else ".")
+    if earlier - later >= DIRECTION_THRESHOLD:
+        return (
+            "Lately has felt heavier than before. Healing is not linear, and a harder stretch is part of it;"
+            " be gentle with yourself."
+        )
+    return "The general direction has stayed about level. Healing is not linear: steadiness counts too."
