@@ -5,6 +5,7 @@ import { go, startRouter } from "./router.js";
 import { loadSession, markExpired } from "./session.js";
 import { onSignInNeeded, startSync } from "./sync.js";
 import { checkForUpdate, registerServiceWorker } from "./updates.js";
+import "./install.js"; // listens for the install prompt from the first moment
 
 async function boot() {
   registerServiceWorker().catch(() => {});
