@@ -48,12 +48,19 @@ def manifest_data() -> dict:
         "theme_color": THEME_LIGHT,
         "background_color": THEME_LIGHT,
         # Browsers that support it take the dark pair when the phone is in dark mode.
-        "user_preferences": {"color_scheme_dark": {"theme_color": THEME_DARK, "background_color": THEME_DARK}},
+        "user_preferences": {
+            "color_scheme_dark": {"theme_color": THEME_DARK, "background_color": THEME_DARK},
+        },
         "categories": ["health", "lifestyle"],
         "icons": [
             {"src": icons + "icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any"},
             {"src": icons + "icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any"},
-            {"src": icons + "maskable-512.png", "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+            {
+                "src": icons + "maskable-512.png",
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
         ],
         "shortcuts": [
             {

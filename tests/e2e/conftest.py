@@ -179,9 +179,7 @@ def _fresh_screenshots():
 
 def outbox(page) -> list[dict]:
     """The outbox entries in the page's IndexedDB."""
-    return page.evaluate(
-        "async () => (await import('/static/frontend/js/db.js')).outboxStore.all()"
-    )
+    return page.evaluate("async () => (await import('/static/frontend/js/db.js')).outboxStore.all()")
 
 
 def wait_until(predicate, timeout: float = 10.0, interval: float = 0.1):
@@ -196,12 +194,31 @@ def wait_until(predicate, timeout: float = 10.0, interval: float = 0.1):
         time.sleep(interval)
 
 
+def wait_js(page, async_function: str, arg=None, timeout: float = 10.0):
+    """Poll an async page function until it returns something truthy (wait_for_function would take
+    the promise itself as truthy)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(async_function, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {async_function}")
+        page.wait_for_timeout(100)
+
+
+OUTBOX_EMPTY = (
+    "async () => (await (await import('/static/frontend/js/db.js')).outboxStore.all()).length === 0"
+)
+
+
 def ready_for_offline(page) -> None:
     """The worker controls the page (shell precached) and the vocabulary is on the device."""
     service_worker_ready(page)
-    page.wait_for_function(
-        "async () => Boolean(await (await import('/static/frontend/js/db.js')).kv.get('vocabulary'))",
-        polling=200,
+    wait_js(
+        page, "async () => Boolean(await (await import('/static/frontend/js/db.js')).kv.get('vocabulary'))"
     )
 
 

@@ -67,7 +67,9 @@ def test_sign_up_then_a_full_check_in_through_every_step_lands_in_history_and_th
     assert "tight in the chest" in text and "00:05" in text
     screen(page, "today")
 
-    row = CheckIn.objects.select_related("emotion", "need", "sensation", "body_area").get(user__username="erin")
+    row = CheckIn.objects.select_related("emotion", "need", "sensation", "body_area").get(
+        user__username="erin"
+    )
     assert (row.emotion.slug, row.intensity, row.need.slug) == ("humiliated", 7, "respect")
     assert (row.body_area.slug, row.sensation.slug) == ("chest", "tight")
     assert row.note == "At the meeting, in front of everyone." and row.context == ["work"]

@@ -67,7 +67,9 @@ def test_a_check_in_done_with_the_keyboard_alone(app, dana):
 
     wait_for_screen(page, "Today")
     page.locator(".history .entry").first.wait_for()
-    row = CheckIn.objects.select_related("emotion", "need", "body_area", "sensation").get(user__username="dana")
+    row = CheckIn.objects.select_related("emotion", "need", "body_area", "sensation").get(
+        user__username="dana"
+    )
     assert (row.emotion.slug, row.intensity, row.need.slug) == ("anxious", 7, "safety")
     assert (row.body_area.slug, row.sensation.slug) == ("stomach", "churning")
     watch.assert_clean()

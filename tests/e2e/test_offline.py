@@ -3,7 +3,16 @@
 import pytest
 from django.contrib.sessions.models import Session
 
-from tests.e2e.conftest import outbox, quick_checkin, ready_for_offline, screen, sign_in, wait_until
+from tests.e2e.conftest import (
+    OUTBOX_EMPTY,
+    outbox,
+    quick_checkin,
+    ready_for_offline,
+    screen,
+    sign_in,
+    wait_js,
+    wait_until,
+)
 from tests.factories import PASSWORD
 from tracker.models import CheckIn
 
@@ -34,7 +43,7 @@ def test_offline_reload_works_and_three_check_ins_sync_exactly_once(app, dana):
 
     context.set_offline(False)
     assert wait_until(lambda: rows() == 3)
-    page.wait_for_function("async () => (await (await import('/static/frontend/js/db.js')).outboxStore.all()).length === 0")
+    wait_js(page, OUTBOX_EMPTY)
     page.locator(".history .entry").nth(2).wait_for()
     assert page.locator(".entry", has_text="Waiting to sync").count() == 0
 
@@ -48,8 +57,12 @@ def test_offline_reload_works_and_three_check_ins_sync_exactly_once(app, dana):
         sent_before,
     )
     assert outbox(page) == [] and rows() == 3
-    assert sorted(str(i) for i in CheckIn.objects.values_list("uuid", flat=True)) == sorted(e["id"] for e in sent_before)
-    caches = page.evaluate("async () => { const out = []; for (const k of await caches.keys()) { for (const r of await (await caches.open(k)).keys()) out.push(r.url); } return out; }")
+    assert sorted(str(i) for i in CheckIn.objects.values_list("uuid", flat=True)) == sorted(
+        e["id"] for e in sent_before
+    )
+    caches = page.evaluate(
+        "async () => { const out = []; for (const k of await caches.keys()) { for (const r of await (await caches.open(k)).keys()) out.push(r.url); } return out; }"
+    )
     assert caches and not [url for url in caches if "/api/" in url]
     watch.assert_clean()
 
@@ -81,7 +94,7 @@ def test_a_refused_entry_shows_its_reason_and_stays_while_the_others_sync(app, d
     assert outbox(page)[0]["refused"]["status"] == 400
     screen(page, "today-refused")
     page.get_by_role("button", name="Discard").click()
-    page.wait_for_function("async () => (await (await import('/static/frontend/js/db.js')).outboxStore.all()).length === 0")
+    wait_js(page, OUTBOX_EMPTY)
     assert rows() == 2
     watch.assert_clean()
 
@@ -105,5 +118,5 @@ def test_an_expired_session_keeps_the_outbox_and_sends_it_after_signing_in(app, 
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     assert wait_until(lambda: rows() == 2)
-    page.wait_for_function("async () => (await (await import('/static/frontend/js/db.js')).outboxStore.all()).length === 0")
+    wait_js(page, OUTBOX_EMPTY)
     watch.assert_clean()

@@ -58,7 +58,16 @@ def test_the_first_load_fits_the_budget_compressed(app, transactional_db):
     shell_files = {k: v for k, v in sizes.items() if k != "sw.js" and not k.startswith("api/")}
     total = sum(v["gzip"] for v in shell_files.values())
     REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text(json.dumps({"total_gzip": total, "total_brotli": sum(v["brotli"] for v in shell_files.values()), "files": shell_files}, indent=1))
+    REPORT.write_text(
+        json.dumps(
+            {
+                "total_gzip": total,
+                "total_brotli": sum(v["brotli"] for v in shell_files.values()),
+                "files": shell_files,
+            },
+            indent=1,
+        )
+    )
     assert "/" in shell_files and any(k.endswith("main.js") for k in shell_files)
     assert total <= FIRST_LOAD_BUDGET, f"first load {total} B gzip > {FIRST_LOAD_BUDGET} B"
     watch.assert_clean()
@@ -87,11 +96,17 @@ def test_the_manifest_names_the_app_its_icons_and_the_check_in_shortcut(client):
     response = client.get("/manifest.webmanifest")
     assert response["Content-Type"] == "application/manifest+json"
     manifest = json.loads(response.content)
-    assert (manifest["name"], manifest["short_name"], manifest["display"]) == ("Attune", "Attune", "standalone")
+    assert (manifest["name"], manifest["short_name"], manifest["display"]) == (
+        "Attune",
+        "Attune",
+        "standalone",
+    )
     assert manifest["start_url"] == "/" and manifest["scope"] == "/"
     assert manifest["theme_color"] and manifest["background_color"]
     assert {(i["sizes"], i["purpose"]) for i in manifest["icons"]} == {
-        ("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")
+        ("192x192", "any"),
+        ("512x512", "any"),
+        ("512x512", "maskable"),
     }
     assert manifest["shortcuts"][0]["url"] == "/#checkin"
     for icon in manifest["icons"]:

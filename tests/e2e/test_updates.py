@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import service_worker_ready, sign_in
+from tests.e2e.conftest import service_worker_ready, sign_in, wait_js
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -39,18 +39,22 @@ def version_of(page) -> str:
     return page.locator("meta[name='attune-version']").get_attribute("content")
 
 
-def test_a_new_version_waits_outside_a_check_in_and_then_every_shell_file_is_new(app, dana, live_server, changed_stylesheet):
+def test_a_new_version_waits_outside_a_check_in_and_then_every_shell_file_is_new(
+    app, dana, live_server, changed_stylesheet
+):
     context, page, watch = app
     sign_in(page, "dana")
     service_worker_ready(page)
     old = version_of(page)
-    assert list(page.evaluate(CACHED_SHELL)) and all(k.startswith(f"attune-shell-{old} ") for k in page.evaluate(CACHED_SHELL))
+    assert list(page.evaluate(CACHED_SHELL)) and all(
+        k.startswith(f"attune-shell-{old} ") for k in page.evaluate(CACHED_SHELL)
+    )
 
     page.evaluate("location.hash = '#checkin'")
     page.get_by_role("heading", level=1, name="Where are you right now?").wait_for()
     changed_stylesheet()
     page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")
-    page.wait_for_function("async () => Boolean((await navigator.serviceWorker.getRegistration()).waiting)", polling=200)
+    wait_js(page, "async () => Boolean((await navigator.serviceWorker.getRegistration()).waiting)")
     page.wait_for_timeout(300)
     assert page.locator("#update-ready").count() == 0  # never in the middle of a check-in
 

@@ -18,13 +18,31 @@ BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 def seeded_week(dana):
     """Check-ins today, earlier this week (where the week allows) and last week."""
     now = timezone.now().astimezone(BERLIN)
-    start_of_week = (now - dt.timedelta(days=now.weekday())).replace(hour=9, minute=0, second=0, microsecond=0)
-    moments = [now - dt.timedelta(minutes=5), now - dt.timedelta(minutes=65), start_of_week, start_of_week - dt.timedelta(days=3)]
-    words = [("dismissed", 7, "respect", "tight", "chest"), ("lonely", 5, "connection", "heavy", "chest"),
-             ("calm", 3, None, None, None), ("hopeful", 4, "hope", "light", "whole-body")]
+    start_of_week = (now - dt.timedelta(days=now.weekday())).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    moments = [
+        now - dt.timedelta(minutes=5),
+        now - dt.timedelta(minutes=65),
+        start_of_week,
+        start_of_week - dt.timedelta(days=3),
+    ]
+    words = [
+        ("dismissed", 7, "respect", "tight", "chest"),
+        ("lonely", 5, "connection", "heavy", "chest"),
+        ("calm", 3, None, None, None),
+        ("hopeful", 4, "hope", "light", "whole-body"),
+    ]
     for at, (emotion, intensity, need, sensation, area) in zip(moments, words, strict=True):
-        make_checkin(dana, occurred_at=min(at, now - dt.timedelta(minutes=1)), emotion=emotion, intensity=intensity,
-                     need=need, sensation=sensation, body_area=area)
+        make_checkin(
+            dana,
+            occurred_at=min(at, now - dt.timedelta(minutes=1)),
+            emotion=emotion,
+            intensity=intensity,
+            need=need,
+            sensation=sensation,
+            body_area=area,
+        )
     client = APIClient()
     client.force_authenticate(dana)
     return client
@@ -45,7 +63,11 @@ def test_the_week_table_equals_the_api_and_the_chart_loads_in_light_and_dark(app
     for row, day in zip(rows, api_week["days"], strict=True):
         count, intensity, pleasantness, energy = [c.inner_text() for c in row.locator("td").all()]
         assert count == str(day["count"])
-        for shown, value, digits in ((intensity, day["mean_intensity"], 1), (pleasantness, day["mean_pleasantness"], 2), (energy, day["mean_energy"], 2)):
+        for shown, value, digits in (
+            (intensity, day["mean_intensity"], 1),
+            (pleasantness, day["mean_pleasantness"], 2),
+            (energy, day["mean_energy"], 2),
+        ):
             if value is None:
                 assert shown == "—"  # an empty day is a gap, never a 0
             else:
@@ -54,17 +76,23 @@ def test_the_week_table_equals_the_api_and_the_chart_loads_in_light_and_dark(app
     for sentence in api_week["summary"]:
         assert sentence in text
     assert "dismissed" in text and "When you felt dismissed, you most often needed respect" in text
-    page.wait_for_function("() => { const i = document.querySelector('img.chart'); return i.complete && i.naturalWidth > 0; }")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('img.chart'); return i.complete && i.naturalWidth > 0; }"
+    )
     assert "theme=light" in page.eval_on_selector("img.chart", "(img) => img.currentSrc")
     page.emulate_media(color_scheme="dark")
-    page.wait_for_function("() => { const i = document.querySelector('img.chart'); return i.currentSrc.includes('theme=dark') && i.complete && i.naturalWidth > 0; }")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('img.chart'); return i.currentSrc.includes('theme=dark') && i.complete && i.naturalWidth > 0; }"
+    )
     page.emulate_media(color_scheme="light")
     screen(page, "week")
 
     page.get_by_role("link", name="‹ Previous week").click()
     wait_for_screen(page, "That week")
     previous = seeded_week.get(f"/api/trends/week?start={api_week['previous_week']['start']}").json()
-    assert page.locator("table tbody tr").first.locator("td").first.inner_text() == str(previous["days"][0]["count"])
+    assert page.locator("table tbody tr").first.locator("td").first.inner_text() == str(
+        previous["days"][0]["count"]
+    )
     page.get_by_role("link", name="Next week ›").click()
     wait_for_screen(page, "Your week")
     page.get_by_role("link", name="‹ Previous week").wait_for()
@@ -95,7 +123,10 @@ def test_the_longer_view_shows_the_range_chart_for_the_chosen_months(app, seeded
     assert 28 * months <= (today - frm).days <= 31 * months + 1 and "bucket=week" in src
     page.get_by_role("button", name="By month").click()
     page.wait_for_function("() => document.querySelector('img.chart').currentSrc.includes('bucket=month')")
-    assert "direction" in page.locator(".card").first.inner_text() or "enough" in page.locator(".card").first.inner_text()
+    assert (
+        "direction" in page.locator(".card").first.inner_text()
+        or "enough" in page.locator(".card").first.inner_text()
+    )
     if months == 6:
         screen(page, "trends")
     watch.assert_clean()
