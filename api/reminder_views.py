@@ -142,7 +142,9 @@ class PushSubscriptionView(APIView):
     @extend_schema(responses=rs.PushSubscriptionOutput(many=True), operation_id="push_subscriptions_list")
     def get(self, request: Request) -> Response:
         """The caller's devices with notifications on (the app marks which one it is)."""
-        return Response(rs.PushSubscriptionOutput(push.push_subscriptions_for(user=request.user), many=True).data)
+        return Response(
+            rs.PushSubscriptionOutput(push.push_subscriptions_for(user=request.user), many=True).data
+        )
 
     @extend_schema(request=rs.PushEndpointInput, responses={204: None, 400: ERRORS[400]})
     def delete(self, request: Request) -> Response:

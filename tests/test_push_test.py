@@ -1,4 +1,4 @@
-"""POST /api/push/test: the generic reminder to the caller's devices now, through a push service on 127.0.0.1."""
+"""POST /api/push/test: the generic reminder to the caller's devices now (push service on 127.0.0.1)."""
 
 import json
 
@@ -35,7 +35,9 @@ def test_a_test_reminder_reaches_each_device_with_the_generic_text_only(alice, a
     assert PushSubscription.objects.filter(user=alice, last_success_at__isnull=False).count() == 2
 
 
-def test_a_device_the_push_service_forgot_is_removed_and_others_are_not_touched(alice, bob, alice_client, service):
+def test_a_device_the_push_service_forgot_is_removed_and_others_are_not_touched(
+    alice, bob, alice_client, service
+):
     make_subscription(alice, service, "gone")
     make_subscription(bob, service, "bobs")
     service.answer("gone", 410)
