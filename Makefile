@@ -27,6 +27,7 @@ help:
 	@echo "make test   - install test dependencies and run the whole suite (SQLite, then PostgreSQL)"
 	@echo "make bench  - benchmark the API under gunicorn on loopback"
 	@echo "make lint   - ruff"
+	@echo "make lighthouse - Lighthouse mobile scores of the app (npm lighthouse, Debian chromium)"
 
 $(VENV)/bin/activate:
 	@if [ -z "$(PYTHON_312)" ]; then echo "Attune needs Python >= 3.12 (Django 6). Install it, or put it on PATH." >&2; exit 1; fi
@@ -82,6 +83,11 @@ bench: $(VENV)/.installed-test
 	  apt-get install -y -qq wrk >/dev/null; }
 	$(PY) -m bench
 	$(PY) -m bench.reminders  # reminders/s one dispatcher sends as Web Push to a loopback push service
+
+# Lighthouse (npm lighthouse@12.2.3, Debian's chromium) on the first screen; not part of `make test`.
+lighthouse: $(VENV)/.installed $(CHROMIUM)
+	@test -x node_modules/.bin/lighthouse || npm install --no-save --no-audit --no-fund -E lighthouse@12.2.3 >/dev/null
+	$(PY) -m bench.lighthouse
 
 clean:
 	rm -rf $(VENV) var/cache

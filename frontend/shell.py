@@ -6,6 +6,7 @@ to any shell file (or to the HTML) is a new version, and old HTML never runs wit
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -38,3 +39,22 @@ def shell_version() -> tuple[str, list[str]]:
     urls = ROOT_URLS + [settings.STATIC_URL + str(p.relative_to(STATIC_DIR)) for p in _shell_files()]
     _cache = (stamp, (digest.hexdigest()[:16], urls))
     return _cache[1]
+
+
+# Static imports only (`import … from "./x.js"` and `import "./x.js"`); screens load later by import().
+_STATIC_IMPORT = re.compile(r'^\s*import\s+(?:[^"\';]*?\s+from\s+)?["\'](\.{1,2}/[^"\']+\.js)["\']', re.M)
+
+
+def module_preloads(entry: str = "js/main.js") -> list[str]:
+    """URLs of every module the entry point imports statically, so the page asks for them at once
+    (`<link rel="modulepreload">`) instead of discovering them one level at a time."""
+    root = STATIC_DIR / SHELL_PREFIX
+    seen: list[Path] = []
+    todo = [(root / entry).resolve()]
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.is_file():
+            continue
+        seen.append(path)
+        todo.extend((path.parent / rel).resolve() for rel in _STATIC_IMPORT.findall(path.read_text()))
+    return [settings.STATIC_URL + str(p.relative_to(STATIC_DIR)) for p in seen[1:]]

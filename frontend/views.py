@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from frontend.shell import shell_version
+from frontend.shell import module_preloads, shell_version
 
 THEME_LIGHT = "#f6f4f0"
 THEME_DARK = "#16191d"
@@ -23,7 +23,12 @@ def _no_cache(response: HttpResponse) -> HttpResponse:
 def index(request: HttpRequest) -> HttpResponse:
     """The one HTML page; the hash part of the URL picks the screen."""
     version, _ = shell_version()
-    context = {"version": version, "theme_light": THEME_LIGHT, "theme_dark": THEME_DARK}
+    context = {
+        "version": version,
+        "theme_light": THEME_LIGHT,
+        "theme_dark": THEME_DARK,
+        "preloads": module_preloads(),
+    }
     return _no_cache(render(request, "frontend/index.html", context))
 
 

@@ -114,6 +114,8 @@ def run_axe(page) -> list[dict]:
 def screen(page, name: str) -> None:
     """axe in light and dark (no serious or critical violation) and a screenshot of each."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{name} is wider than the phone: {width}"
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         page.wait_for_timeout(250)  # let colour transitions finish before axe measures contrast
@@ -130,7 +132,7 @@ def app(live_server, browser):
     context.add_init_script(path=axe_script())
     context.add_init_script(WATCH_SCRIPT)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)  # generous: a loaded 2-core machine, not a speed test
     watcher = Watcher(page, live_server.url)
     yield context, page, watcher
     context.close()

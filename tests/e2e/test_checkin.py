@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from tests.e2e.conftest import open_app, screen, sign_in, wait_for_screen
+from tests.e2e.conftest import open_app, screen, sign_in, wait_for_screen, wait_until
 from tests.factories import PASSWORD
 from tracker.models import CheckIn
 
@@ -95,4 +95,61 @@ def test_abandoned_offers_its_feelings_and_needs_and_picking_one_of_each_sets_bo
     page.locator(".history .entry").first.wait_for()
     row = CheckIn.objects.get(user__username="dana")
     assert (row.emotion.slug, row.need.slug) == ("lonely", "reassurance")
+    watch.assert_clean()
+
+
+def test_a_draft_survives_a_reload_and_is_gone_after_saving(app, dana):
+    context, page, watch = app
+    sign_in(page, "dana", "#checkin")
+    page.get_by_label("Find a word").fill("disappointed")
+    page.get_by_role("button", name="disappointed", exact=True).click()
+    page.get_by_label("How strong is it?").fill("8")
+    page.get_by_role("button", name="Next: the need").click()
+    wait_for_screen(page, "What did you need?")
+    page.wait_for_timeout(400)  # the draft is written a moment after each change
+    page.reload()
+    wait_for_screen(page, "What did you need?")  # back where the person was, on the same word
+    page.get_by_role("button", name="Back").click()
+    wait_for_screen(page, "The word")
+    assert page.locator(".word-card .word").inner_text() == "disappointed"
+    assert page.get_by_label("How strong is it?").input_value() == "8"
+    page.get_by_role("button", name="Save").click()
+    wait_for_screen(page, "Today")
+    # Unpleasant and intense: a quiet card points to support, and can be dismissed.
+    card = page.get_by_role("complementary", name="Support")
+    assert "support is here" in card.inner_text()
+    card.get_by_role("button", name="Dismiss").click()
+    page.get_by_role("link", name="Check in").first.click()
+    wait_for_screen(page, "Where are you right now?")
+    assert page.get_by_label("Find a word").input_value() == ""
+    assert wait_until(lambda: CheckIn.objects.filter(user=dana, intensity=8).exists())
+    watch.assert_clean()
+
+
+def test_a_word_of_ones_own_is_added_inline_online_and_explained_offline(app, dana):
+    context, page, watch = app
+    watch.allow_console("net::ERR_INTERNET_DISCONNECTED")
+    sign_in(page, "dana", "#checkin")
+    page.get_by_label("Find a word").fill("floaty")
+    page.get_by_role("heading", name="Add your own word").wait_for()
+    page.get_by_label("What it means to you (optional)").fill("Light and a bit unreal")
+    page.get_by_role("button", name="Add “floaty”").click()
+    wait_for_screen(page, "The word")
+    assert page.locator(".word-card .word").inner_text() == "floaty"
+    page.get_by_role("button", name="Save").click()
+    wait_for_screen(page, "Today")
+    assert wait_until(lambda: CheckIn.objects.filter(user=dana).exists())
+    row = CheckIn.objects.select_related("emotion").get(user=dana)
+    assert (row.emotion.slug, row.emotion.owner_id, row.emotion.definition) == (
+        "floaty",
+        dana.pk,
+        "Light and a bit unreal",
+    )
+
+    context.set_offline(True)
+    page.get_by_role("link", name="Check in").first.click()
+    page.get_by_label("Find a word").fill("glimmery")
+    assert "needs a connection" in page.locator(".card", has_text="Add your own word").inner_text()
+    assert page.get_by_role("button", name="Add “glimmery”").is_disabled()
+    context.set_offline(False)
     watch.assert_clean()

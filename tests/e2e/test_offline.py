@@ -120,3 +120,21 @@ def test_an_expired_session_keeps_the_outbox_and_sends_it_after_signing_in(app, 
     assert wait_until(lambda: rows() == 2)
     wait_js(page, OUTBOX_EMPTY)
     watch.assert_clean()
+
+
+def test_screens_that_need_the_server_say_so_offline_and_the_check_in_still_works(app, dana):
+    context, page, watch = app
+    watch.allow_console("net::ERR_INTERNET_DISCONNECTED")
+    sign_in(page, "dana")
+    ready_for_offline(page)
+    context.set_offline(True)
+    for hash_, title in (("#week", "Your week"), ("#reminders", "Reminders")):
+        page.evaluate("(h) => { location.hash = h; }", hash_)
+        page.get_by_role("heading", level=1, name=title).wait_for()
+        assert "needs a connection" in page.locator("main").inner_text()
+    screen(page, "reminders-offline")
+    quick_checkin(page, "hopeful")
+    assert len(outbox(page)) == 1
+    context.set_offline(False)
+    assert wait_until(lambda: rows() == 1)
+    watch.assert_clean()

@@ -23,6 +23,7 @@ export async function render(main) {
   let next = null;
   let lastDay = null;
   let loading = false;
+  let generation = 0; // a reload (filters, a sync) makes pages still in flight stale
   let sentSeen = 0;
 
   const waiting = h("section", {});
@@ -102,22 +103,30 @@ export async function render(main) {
     return list;
   }
 
-  async function loadPage(url) {
-    if (loading) return;
+  async function loadPage(url, fresh = false) {
+    if (loading && !fresh) return;
+    const mine = ++generation;
     loading = true;
     clear(more);
     try {
       const page = await api.get(url);
+      if (mine !== generation) return;
+      if (fresh) {
+        clear(history);
+        lastDay = null;
+      }
       if (url.includes("cursor=") === false && !filters.emotion && !filters.need) learnFrom(page.results).catch(() => {});
       for (const c of page.results) group(c.local_date).append(h("li", {}, entryCard(c, { zone: profile.timezone, href: `#entry/${c.id}` })));
       next = page.next ? new URL(page.next).pathname + new URL(page.next).search : null;
       if (!history.childElementCount) history.append(emptyState());
       if (next) more.append(h("button", { type: "button", class: "button button-quiet", text: "Show earlier check-ins", onclick: () => loadPage(next) }));
     } catch (error) {
+      if (mine !== generation) return;
       next = null;
+      if (fresh) clear(history);
       history.append(h("p", { class: "card card-quiet", text: error.offline ? "Your history shows here when you're back online. Check-ins you make now are saved on this phone." : error.message }));
     } finally {
-      loading = false;
+      if (mine === generation) loading = false;
     }
   }
 
@@ -129,12 +138,10 @@ export async function render(main) {
   }
 
   function reload() {
-    clear(history);
-    lastDay = null;
     const query = new URLSearchParams({ limit: String(PAGE) });
     if (filters.emotion) query.set("emotion", filters.emotion);
     if (filters.need) query.set("need", filters.need);
-    return loadPage(`/api/checkins/?${query}`);
+    return loadPage(`/api/checkins/?${query}`, true);
   }
 
   const observer = new IntersectionObserver((items) => {
