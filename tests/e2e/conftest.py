@@ -6,7 +6,6 @@ Every page is watched for console errors, CSP violations and requests to any hos
 
 import json
 import os
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -170,13 +169,6 @@ def service_worker_ready(page) -> None:
 
 def users():
     return get_user_model().objects
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _fresh_screenshots():
-    if SCREENSHOTS.exists():
-        shutil.rmtree(SCREENSHOTS)
-    yield
 
 
 def outbox(page) -> list[dict]:
