@@ -4,7 +4,13 @@ import datetime as dt
 
 from rest_framework import serializers
 
-from api.fields import AwareDateTimeField, StrictCharField, StrictFloatField, StrictIntegerField
+from api.fields import (
+    AwareDateTimeField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictFloatField,
+    StrictIntegerField,
+)
 from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Sensation
 from tracker.services import CONTEXT_MAX_TAGS, CONTEXT_TAG_MAX_LENGTH
 
@@ -37,8 +43,42 @@ class CsrfOutput(serializers.Serializer):
     csrfToken = serializers.CharField()  # noqa: N815  (the contract's name)
 
 
-class TokenOutput(serializers.Serializer):
-    token = serializers.CharField()
+class TokenInput(CredentialsInput):
+    name = StrictCharField(
+        max_length=80, required=False, default="", allow_blank=True, help_text="e.g. the client's device"
+    )
+
+
+class TokenInfoOutput(serializers.Serializer):
+    """A token as listed: never its secret."""
+
+    id = serializers.UUIDField(source="uuid")
+    name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(help_text="to within an hour")
+    current = serializers.SerializerMethodField(help_text="the token making this request")
+
+    def get_current(self, token) -> bool:
+        return token == self.context.get("current")
+
+
+class TokenOutput(TokenInfoOutput):
+    token = serializers.SerializerMethodField(help_text="the secret: shown only this once")
+    current = None
+
+    def get_token(self, token) -> str:
+        return self.context["secret"]
+
+
+class PasswordChangeInput(serializers.Serializer):
+    password = StrictCharField(max_length=128, trim_whitespace=False, help_text="the current password")
+    new_password = StrictCharField(max_length=128, trim_whitespace=False)
+
+
+class LogoutInput(serializers.Serializer):
+    everywhere = StrictBooleanField(
+        required=False, default=False, help_text="end every session and token of the account"
+    )
 
 
 class ProfileInput(serializers.Serializer):

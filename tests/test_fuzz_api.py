@@ -6,9 +6,9 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from tests.factories import make_token
 from tracker.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
@@ -19,7 +19,7 @@ def token_header(alice):
     # Like Django's test client: keep the test's connection (and its transaction) open across requests.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
-    yield {"Authorization": f"Token {Token.objects.create(user=alice).key}"}
+    yield {"Authorization": f"Token {make_token(alice)}"}
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
 
