@@ -90,7 +90,10 @@ class LogoutView(APIView):
 
 
 class PasswordView(APIView):
-    @extend_schema(request=s.PasswordChangeInput, responses={204: None, 400: ERRORS[400]})
+    @extend_schema(
+        request=s.PasswordChangeInput,
+        responses={204: None, 400: ERRORS[400], 429: OpenApiResponse(description="Too many wrong passwords")},
+    )
     def post(self, request: Request) -> Response:
         """Change the password; every other session and token ends, the one asking stays signed in."""
         data = s.PasswordChangeInput(data=request.data)

@@ -192,9 +192,9 @@ class CheckInInput(serializers.Serializer):
 class CheckInOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid")
     emotion = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    need = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    sensation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    body_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    need = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    sensation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    body_area = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = CheckIn

@@ -57,6 +57,7 @@ class CsrfView(APIView):
 
 
 class RegisterView(APIView):
+    csrf_protected = True  # api.schema documents the 403 of enforce_csrf
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_classes = [PasswordRequestThrottle]
@@ -77,6 +78,7 @@ class RegisterView(APIView):
 
 
 class LoginView(APIView):
+    csrf_protected = True
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_classes = [PasswordRequestThrottle]
@@ -175,7 +177,11 @@ def checkin_or_404(request: Request, checkin_id: str):
 
 
 class CheckInListView(APIView):
-    @extend_schema(parameters=[s.CheckInFilters], responses={200: s.CheckInPage, 400: ERRORS[400]})
+    @extend_schema(
+        parameters=[s.CheckInFilters],
+        responses={200: s.CheckInPage, 400: ERRORS[400]},
+        operation_id="checkins_list",
+    )
     def get(self, request: Request) -> Response:
         filters = s.CheckInFilters(
             data=request.query_params.dict()
