@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
 from api.fields import (
@@ -18,16 +19,11 @@ from tracker.services import CONTEXT_MAX_TAGS, CONTEXT_TAG_MAX_LENGTH
 
 
 class RegisterInput(serializers.Serializer):
-    username = StrictCharField(max_length=150)
+    # Django's own username rule, as a field validator so the error is a field error and the schema
+    # carries its pattern.
+    username = StrictCharField(max_length=150, validators=[UnicodeUsernameValidator()])
     password = StrictCharField(max_length=128, trim_whitespace=False)
     timezone = StrictCharField(max_length=64, required=False, default="UTC")
-
-    def validate_username(self, value: str) -> str:
-        # Django's own username rule, checked here so the error is a field error.
-        from django.contrib.auth.validators import UnicodeUsernameValidator
-
-        UnicodeUsernameValidator()(value)
-        return value
 
 
 class CredentialsInput(serializers.Serializer):
