@@ -1,19 +1,52 @@
-"""Token authentication that loads the user's profile in the same query.
+"""Who is calling: token authentication (one indexed query for the token, its user and profile), the
+password-request throttle and the client's address."""
 
-Almost every endpoint needs the profile (time zone, day start, week start); joining it here saves a
-query per request.
-"""
+from django.conf import settings
+from django.http import HttpRequest
+from rest_framework import authentication, exceptions, throttling
 
-from rest_framework import authentication, exceptions
-from rest_framework.authtoken.models import Token
+from tracker import credentials
+from tracker.models import ApiToken
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
+    """`Authorization: Token <secret>`; the token is looked up by its digest (tracker.credentials).
+
+    Almost every endpoint needs the profile (time zone, day start, week start); joining it here saves a
+    query per request.
+    """
+
+    model = ApiToken
+
     def authenticate_credentials(self, key: str):
-        try:
-            token = Token.objects.select_related("user", "user__profile").get(key=key)
-        except Token.DoesNotExist:
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
+        token = credentials.token_authenticate(secret=key)
+        if token is None:
+            raise exceptions.AuthenticationFailed("Invalid token.")
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
         return token.user, token
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's IP address: REMOTE_ADDR, or the entry TRUSTED_PROXY_COUNT proxies vouch for.
+
+    Each trusted proxy appends the address it saw to X-Forwarded-For; anything further left was written
+    by the client and proves nothing.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    if count > 0:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= count:
+            return hops[-count]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class PasswordRequestThrottle(throttling.BaseThrottle):
+    """Register, sign-in and token requests each hash a password: AUTH_ADDRESS_LIMIT an hour per address."""
+
+    def allow_request(self, request, view) -> bool:
+        self.retry_after = credentials.address_spend(address=client_address(request))
+        return self.retry_after == 0
+
+    def wait(self) -> float:
+        return self.retry_after

@@ -72,7 +72,7 @@ class ExportView(APIView):
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         """Everything of the caller as a streamed download: lossless JSON, or CSV for a spreadsheet."""
-        params = ExportInput(data=request.query_params)
+        params = ExportInput(data=request.query_params.dict())  # "?format=" is an error, not the default
         params.is_valid(raise_exception=True)
         kind = params.validated_data["format"]
         profile = services.profile_get(user=request.user)

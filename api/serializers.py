@@ -2,9 +2,16 @@
 
 import datetime as dt
 
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
-from api.fields import AwareDateTimeField, StrictCharField, StrictFloatField, StrictIntegerField
+from api.fields import (
+    AwareDateTimeField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictFloatField,
+    StrictIntegerField,
+)
 from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Sensation
 from tracker.services import CONTEXT_MAX_TAGS, CONTEXT_TAG_MAX_LENGTH
 
@@ -12,16 +19,11 @@ from tracker.services import CONTEXT_MAX_TAGS, CONTEXT_TAG_MAX_LENGTH
 
 
 class RegisterInput(serializers.Serializer):
-    username = StrictCharField(max_length=150)
+    # Django's own username rule, as a field validator so the error is a field error and the schema
+    # carries its pattern.
+    username = StrictCharField(max_length=150, validators=[UnicodeUsernameValidator()])
     password = StrictCharField(max_length=128, trim_whitespace=False)
     timezone = StrictCharField(max_length=64, required=False, default="UTC")
-
-    def validate_username(self, value: str) -> str:
-        # Django's own username rule, checked here so the error is a field error.
-        from django.contrib.auth.validators import UnicodeUsernameValidator
-
-        UnicodeUsernameValidator()(value)
-        return value
 
 
 class CredentialsInput(serializers.Serializer):
@@ -37,8 +39,42 @@ class CsrfOutput(serializers.Serializer):
     csrfToken = serializers.CharField()  # noqa: N815  (the contract's name)
 
 
-class TokenOutput(serializers.Serializer):
-    token = serializers.CharField()
+class TokenInput(CredentialsInput):
+    name = StrictCharField(
+        max_length=80, required=False, default="", allow_blank=True, help_text="e.g. the client's device"
+    )
+
+
+class TokenInfoOutput(serializers.Serializer):
+    """A token as listed: never its secret."""
+
+    id = serializers.UUIDField(source="uuid")
+    name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(help_text="to within an hour")
+    current = serializers.SerializerMethodField(help_text="the token making this request")
+
+    def get_current(self, token) -> bool:
+        return token == self.context.get("current")
+
+
+class TokenOutput(TokenInfoOutput):
+    token = serializers.SerializerMethodField(help_text="the secret: shown only this once")
+    current = None
+
+    def get_token(self, token) -> str:
+        return self.context["secret"]
+
+
+class PasswordChangeInput(serializers.Serializer):
+    password = StrictCharField(max_length=128, trim_whitespace=False, help_text="the current password")
+    new_password = StrictCharField(max_length=128, trim_whitespace=False)
+
+
+class LogoutInput(serializers.Serializer):
+    everywhere = StrictBooleanField(
+        required=False, default=False, help_text="end every session and token of the account"
+    )
 
 
 class ProfileInput(serializers.Serializer):
@@ -152,9 +188,9 @@ class CheckInInput(serializers.Serializer):
 class CheckInOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid")
     emotion = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    need = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    sensation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    body_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    need = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    sensation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    body_area = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = CheckIn

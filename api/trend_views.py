@@ -46,7 +46,8 @@ class RangeChartInput(RangeInput, ThemeInput):
 
 
 def parse(serializer_class: type[serializers.Serializer], request: Request) -> dict:
-    data = serializer_class(data=request.query_params)
+    # A dict, not the QueryDict: DRF reads "?start=" from a QueryDict as "not given"; it is an error.
+    data = serializer_class(data=request.query_params.dict())
     data.is_valid(raise_exception=True)
     return data.validated_data
 
@@ -65,6 +66,7 @@ RANGE_PARAMS = [
 ]
 THEME_PARAM = OpenApiParameter("theme", str, enum=list(charts.THEMES), description="default: light")
 BAD_INPUT = OpenApiResponse(description="Field errors")
+NOT_MODIFIED = OpenApiResponse(description="Not modified: If-None-Match holds the current ETag")
 
 
 # --- JSON --------------------------------------------------------------------------------------
@@ -149,6 +151,7 @@ class WeekChartView(ChartView):
         responses={
             (200, "image/png"): OpenApiTypes.BINARY,
             (200, "image/svg+xml"): OpenApiTypes.STR,
+            304: NOT_MODIFIED,
             400: BAD_INPUT,
         },
     )
@@ -180,6 +183,7 @@ class RangeChartView(ChartView):
         responses={
             (200, "image/png"): OpenApiTypes.BINARY,
             (200, "image/svg+xml"): OpenApiTypes.STR,
+            304: NOT_MODIFIED,
             400: BAD_INPUT,
         },
     )

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import data_views, reminder_views, trend_views, views
+from api import credential_views, data_views, reminder_views, trend_views, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -9,9 +9,12 @@ urlpatterns = [
     path("auth/csrf", views.CsrfView.as_view(), name="auth-csrf"),
     path("auth/register", views.RegisterView.as_view(), name="auth-register"),
     path("auth/login", views.LoginView.as_view(), name="auth-login"),
-    path("auth/logout", views.LogoutView.as_view(), name="auth-logout"),
-    path("auth/token", views.TokenView.as_view(), name="auth-token"),
+    path("auth/logout", credential_views.LogoutView.as_view(), name="auth-logout"),
+    path("auth/token", credential_views.TokenView.as_view(), name="auth-token"),
+    path("auth/tokens", credential_views.TokenListView.as_view(), name="auth-tokens"),
+    path("auth/tokens/<str:token_id>", credential_views.TokenDetailView.as_view(), name="auth-token-detail"),
     path("me", views.MeView.as_view(), name="me"),
+    path("me/password", credential_views.PasswordView.as_view(), name="me-password"),
     path("vocabulary", views.VocabularyView.as_view(), name="vocabulary"),
     path(
         "vocabulary/emotions",

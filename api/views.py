@@ -5,15 +5,14 @@ Each parses input with a serializer, calls one tracker function and renders the 
 
 import uuid
 
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import NotFound, Throttled
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -21,7 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import serializers as s
-from tracker import selectors, services
+from api.authentication import PasswordRequestThrottle, client_address
+from tracker import credentials, selectors, services
 
 ERRORS = {400: OpenApiResponse(description="Field errors"), 404: OpenApiResponse(description="Not found")}
 
@@ -48,12 +48,6 @@ def enforce_csrf(request: Request) -> None:
     SessionAuthentication().enforce_csrf(request)
 
 
-def login_throttled(username: str) -> None:
-    wait = services.login_retry_after(username=username)
-    if wait:
-        raise Throttled(wait=wait, detail="Too many failed sign-ins. Please wait a little and try again.")
-
-
 class CsrfView(APIView):
     permission_classes = [AllowAny]
 
@@ -63,8 +57,10 @@ class CsrfView(APIView):
 
 
 class RegisterView(APIView):
+    csrf_protected = True  # api.schema documents the 403 of enforce_csrf
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = [PasswordRequestThrottle]
 
     @extend_schema(request=s.RegisterInput, responses={201: s.ProfileOutput, **ERRORS})
     def post(self, request: Request) -> Response:
@@ -82,50 +78,20 @@ class RegisterView(APIView):
 
 
 class LoginView(APIView):
+    csrf_protected = True
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = [PasswordRequestThrottle]
 
     @extend_schema(request=s.CredentialsInput, responses={200: s.ProfileOutput, **ERRORS})
     def post(self, request: Request) -> Response:
         enforce_csrf(request)
-        user = authenticate_or_fail(request)
+        data = s.CredentialsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = credentials.user_authenticate(**data.validated_data, address=client_address(request))
         login(request._request, user)
         profile = services.profile_get(user=user)
         return Response(s.ProfileOutput(profile, context={"request": request}).data)
-
-
-def authenticate_or_fail(request: Request):
-    data = s.CredentialsInput(data=request.data)
-    data.is_valid(raise_exception=True)
-    username = data.validated_data["username"]
-    login_throttled(username)
-    user = authenticate(request._request, username=username, password=data.validated_data["password"])
-    if user is None:
-        services.login_failure_record(username=username)
-        login_throttled(username)
-        raise services.ValidationError({"detail": ["That username and password do not match."]})
-    services.login_failures_clear(username=username)
-    return user
-
-
-class LogoutView(APIView):
-    @extend_schema(request=None, responses={204: None})
-    def post(self, request: Request) -> Response:
-        logout(request._request)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class TokenView(APIView):
-    """A token for non-browser clients (`Authorization: Token …`); no cookies, so no CSRF."""
-
-    permission_classes = [AllowAny]
-    authentication_classes = []
-
-    @extend_schema(request=s.CredentialsInput, responses={200: s.TokenOutput, **ERRORS})
-    def post(self, request: Request) -> Response:
-        user = authenticate_or_fail(request)
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
 
 
 class MeView(APIView):
@@ -211,7 +177,11 @@ def checkin_or_404(request: Request, checkin_id: str):
 
 
 class CheckInListView(APIView):
-    @extend_schema(parameters=[s.CheckInFilters], responses={200: s.CheckInPage, 400: ERRORS[400]})
+    @extend_schema(
+        parameters=[s.CheckInFilters],
+        responses={200: s.CheckInPage, 400: ERRORS[400]},
+        operation_id="checkins_list",
+    )
     def get(self, request: Request) -> Response:
         filters = s.CheckInFilters(
             data=request.query_params.dict()

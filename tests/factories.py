@@ -5,7 +5,7 @@ import uuid
 
 from django.contrib.auth import get_user_model
 
-from tracker import services
+from tracker import credentials, services
 from tracker.models import CheckIn, Emotion, Profile
 
 PASSWORD = "a-long-calm-passphrase"
@@ -45,3 +45,9 @@ def make_custom_emotion(
     return services.vocabulary_word_create(
         user=user, kind="emotion", name=name, pleasantness=pleasantness, energy=energy
     )
+
+
+def make_token(user, name: str = "") -> str:
+    """A new API token of the user; returns its secret (for `Authorization: Token …`)."""
+    _token, secret = credentials.token_create(user=user, name=name)
+    return secret

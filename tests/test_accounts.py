@@ -3,11 +3,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.factories import PASSWORD, make_checkin, make_custom_emotion, make_user
-from tracker.models import CheckIn, Emotion, Profile
+from tests.factories import PASSWORD, make_checkin, make_custom_emotion, make_token, make_user
+from tracker.models import ApiToken, CheckIn, Emotion, Profile
 
 User = get_user_model()
 
@@ -122,11 +121,12 @@ def test_repeated_failed_logins_for_one_account_answer_429_with_retry_after(alic
             HTTP_X_CSRFTOKEN=token,
         )
 
-    failures = [attempt("alice", "wrong-password!") for _ in range(3)]
+    failures = [attempt("alice", "wrong-password!") for _ in range(4)]
     locked_even_with_the_right_password = attempt("Alice", PASSWORD)
     other_account = attempt("bob", PASSWORD)
 
-    assert [r.status_code for r in failures] == [400, 400, 429]
+    # Three passwords checked (the limit), then no more.
+    assert [r.status_code for r in failures] == [400, 400, 400, 429]
     assert locked_even_with_the_right_password.status_code == 429
     assert 0 < int(locked_even_with_the_right_password["Retry-After"]) <= 120
     assert other_account.status_code == 200
@@ -137,6 +137,7 @@ def test_the_token_endpoint_is_throttled_too(alice):
     client = APIClient()
     for _ in range(2):
         client.post("/api/auth/token", {"username": "alice", "password": "wrong-password!"}, format="json")
+    # Both were checked; the third attempt is not, even with the right password.
 
     response = client.post("/api/auth/token", {"username": "alice", "password": PASSWORD}, format="json")
 
@@ -151,7 +152,7 @@ def test_a_token_authenticates_a_non_browser_client(alice):
     created = client.post("/api/checkins/", {"emotion": "calm", "intensity": 2}, format="json")
 
     assert response.status_code == 200
-    assert Token.objects.get(user=alice).key == response.json()["token"]
+    assert ApiToken.objects.get(user=alice).digest != response.json()["token"]  # stored hashed
     assert created.status_code == 201
 
 
@@ -204,7 +205,7 @@ def test_deleting_the_account_needs_the_password(alice, alice_client):
 def test_deleting_the_account_removes_every_row_of_the_user_and_nobody_elses(alice, bob, alice_client):
     make_checkin(alice)
     make_custom_emotion(alice, "wobbly")
-    Token.objects.create(user=alice)
+    make_token(alice)
     make_checkin(bob)
     alice_id = alice.pk
 
@@ -215,7 +216,7 @@ def test_deleting_the_account_removes_every_row_of_the_user_and_nobody_elses(ali
     assert not CheckIn.objects.filter(user_id=alice_id).exists()
     assert not Emotion.objects.filter(owner_id=alice_id).exists()
     assert not Profile.objects.filter(user_id=alice_id).exists()
-    assert not Token.objects.filter(user_id=alice_id).exists()
+    assert not ApiToken.objects.filter(user_id=alice_id).exists()
     assert CheckIn.objects.filter(user=bob).count() == 1
 
 
@@ -236,7 +237,7 @@ def test_usernames_are_unique_regardless_of_case():
 
 def test_token_authentication_brings_the_profile_in_the_same_query(alice):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=alice).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {make_token(alice)}")
 
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/api/me")

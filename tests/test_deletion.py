@@ -6,12 +6,11 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.contrib.sessions.models import Session
 from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD, make_checkin, make_custom_emotion, make_user
 from tracker import services
-from tracker.models import Emotion, Need, PushSubscription, Reminder, Sensation
+from tracker.models import Emotion, Need, PushSubscription, Reminder, Sensation, Session
 
 User = get_user_model()
 
@@ -38,6 +37,7 @@ def rows_pointing_at(user_id: int) -> dict[str, int]:
 
 
 def sessions_of(user_id: int) -> int:
+    # Decoded, not by the row's user column: the count must not trust what it checks.
     return sum(1 for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user_id))
 
 

@@ -4,6 +4,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -224,3 +225,66 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"push subscription {self.pk}"
+
+
+# --- credentials (tracker/credentials.py holds their rules) -----------------------------------
+
+
+class ApiToken(models.Model):
+    """One client's credential (`Authorization: Token …`). The secret is shown once, at creation.
+
+    Only its SHA-256 digest is stored: a copy of the database signs nobody in. The secret is 256 random
+    bits, so an unsalted fast hash is enough (there is no dictionary to try), and the digest's unique
+    index finds the token, its user and profile in one query.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True)  # the public id (DELETE /api/auth/tokens/{id})
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=80, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Written at most once per TOKEN_LAST_USED_RESOLUTION (a write per request would cost every request).
+    last_used_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return str(self.uuid)
+
+
+class Session(AbstractBaseSession):
+    """Django's database session with the user it signs in, so one account's sessions are found by index.
+
+    "Sign out everywhere", a password change and account deletion end them with one indexed query
+    instead of decoding every session of every account.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from tracker.sessions import SessionStore
+
+        return SessionStore
+
+
+class AttemptCounter(models.Model):
+    """Attempts within a fixed window, counted atomically in SQL (tracker/credentials.py).
+
+    The key is a digest of what is counted (an account, an account at an address, an address), so no
+    username or address is stored.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_ends = models.DateTimeField()
+
+    class Meta:
+        db_table = "tracker_attemptcounter"  # named in credentials._COUNT_SQL
+        indexes = [
+            # credentials._counters_forget_expired: "DELETE … WHERE window_ends < now".
+            models.Index(fields=["window_ends"], name="attempt_window_ends_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -5,26 +5,20 @@ API) and leaves the database unchanged when it raises.
 """
 
 import datetime as dt
-import hashlib
-import math
-import time
 import uuid
 import zoneinfo
-from importlib import import_module
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from tracker import credentials
 from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Sensation
 from tracker.reminders import reminders_reschedule_for_user
 
@@ -143,31 +137,16 @@ def profile_update(
 def user_delete(*, user: AbstractBaseUser, password: str) -> None:
     """Delete the account and every row that belongs to it, and sign it out everywhere.
 
-    Cascades reach every table but two: check-ins PROTECT the words they name (a built-in word must never
-    vanish under them), so they go first, before the cascade removes the user's custom words; and
-    database sessions hold the user id only inside their encoded data, so the user's sessions on other
-    devices are found by decoding (a scan of the session table: acceptable for a rare action).
+    Cascades reach every table but one: check-ins PROTECT the words they name (a built-in word must never
+    vanish under them), so they go first, before the cascade removes the user's custom words. Sessions
+    and tokens go with the user (tracker.sessions keeps the user on each session row).
     """
     if not user.check_password(password):
         raise ValidationError({"password": ["That password is not right."]})
     with transaction.atomic():
         CheckIn.objects.filter(user=user).delete()
-        _sessions_delete(user_id=user.pk)
+        credentials.sessions_end(user_id=user.pk)
         user.delete()
-
-
-def _sessions_delete(*, user_id: int) -> None:
-    if settings.SESSION_ENGINE not in (
-        "django.contrib.sessions.backends.db",
-        "django.contrib.sessions.backends.cached_db",
-    ):
-        return  # signed-cookie or cache sessions: the user row is gone, so they no longer authenticate
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    # Expired sessions too: they no longer sign anyone in, but they still hold the user's id.
-    sessions = Session.objects.iterator(chunk_size=2000)
-    keys = [s.session_key for s in sessions if s.get_decoded().get("_auth_user_id") == str(user_id)]
-    for key in keys:
-        store(session_key=key).delete()  # through the store: cached_db also forgets its cached copy
 
 
 # --- vocabulary --------------------------------------------------------------------------------
@@ -419,39 +398,3 @@ def _checkin_apply(*, checkin: CheckIn, values: dict[str, Any]) -> CheckIn:
 
 def checkin_delete(*, checkin: CheckIn) -> None:
     checkin.delete()
-
-
-# --- login throttling ---------------------------------------------------------------------------
-# Failed logins are counted per account (not per IP: an attacker has many addresses, an account has
-# one owner). After LOGIN_FAILURE_LIMIT failures the account refuses logins for LOGIN_LOCKOUT_SECONDS.
-
-
-def _login_cache_key(kind: str, username: str) -> str:
-    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()  # no usernames in the cache
-    return f"login:{kind}:{digest}"
-
-
-def login_retry_after(*, username: str) -> int:
-    """Seconds until `username` may try again (0 when it may try now)."""
-    locked_until = cache.get(_login_cache_key("locked", username))
-    if locked_until is None:
-        return 0
-    return max(0, math.ceil(locked_until - time.time()))
-
-
-def login_failure_record(*, username: str) -> None:
-    failures_key = _login_cache_key("failures", username)
-    window = settings.LOGIN_LOCKOUT_SECONDS
-    cache.add(failures_key, 0, timeout=window)
-    try:
-        failures = cache.incr(failures_key)
-    except ValueError:  # expired between add and incr
-        cache.set(failures_key, 1, timeout=window)
-        failures = 1
-    if failures >= settings.LOGIN_FAILURE_LIMIT:
-        cache.set(_login_cache_key("locked", username), time.time() + window, timeout=window)
-        cache.delete(failures_key)
-
-
-def login_failures_clear(*, username: str) -> None:
-    cache.delete_many([_login_cache_key("failures", username), _login_cache_key("locked", username)])

@@ -75,9 +75,19 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
+    # The app owns its host name: its subdomains are HTTPS too, and the header may be preloaded.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 90  # stay signed in on a personal phone for 90 days
+# Sessions on a personal phone: signed out after SESSION_IDLE_DAYS without use and SESSION_LIFETIME_DAYS
+# after signing in however much it is used (NIST SP 800-63B AAL1 and ASVS 3.3.2 level 1: 30 days).
+SESSION_ENGINE = "tracker.sessions"  # database sessions that know their user (tracker.credentials)
+SESSION_IDLE_DAYS = env_int("SESSION_IDLE_DAYS", 14)
+SESSION_LIFETIME_DAYS = env_int("SESSION_LIFETIME_DAYS", 30)
+SESSION_COOKIE_AGE = SESSION_LIFETIME_DAYS * 24 * 60 * 60
+# API tokens (one per client) unused for this long stop working.
+TOKEN_IDLE_DAYS = env_int("TOKEN_IDLE_DAYS", 90)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -90,7 +100,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "corsheaders",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "tracker",
@@ -104,6 +113,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "api.middleware.SessionLimitsMiddleware",
+    "api.middleware.ApiCacheControlMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -203,9 +214,16 @@ if TESTING:
     # Hashing dominates a test that registers users; the fast hasher keeps the suite short.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Failed logins per account before further attempts wait (HTTP 429 with Retry-After).
+# Password attempts (tracker.credentials; over a limit: HTTP 429 with Retry-After). Per account and client
+# address: LOGIN_FAILURE_LIMIT within LOGIN_LOCKOUT_SECONDS. Per account from all addresses:
+# LOGIN_ACCOUNT_FAILURE_LIMIT an hour (ASVS V2.2.1: at most 100). Per address: AUTH_ADDRESS_LIMIT register,
+# sign-in and token requests an hour (each hashes a password).
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 300)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 100)
+AUTH_ADDRESS_LIMIT = env_int("AUTH_ADDRESS_LIMIT", 30)
+# Proxies in front of the app that append to X-Forwarded-For; 0: the client address is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -237,7 +255,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     # ?format= is the export's own parameter; the API has no format suffixes.
     "URL_FORMAT_OVERRIDE": None,

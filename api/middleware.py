@@ -1,0 +1,38 @@
+"""HTTP rules for every request: session limits, and no caching of the API's answers."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+
+from tracker import credentials
+
+
+class SessionLimitsMiddleware:
+    """Sign out a session past its idle limit or lifetime, before anything reads who it belongs to."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        credentials.session_check(session=request.session)
+        return self.get_response(request)
+
+
+class ApiCacheControlMiddleware:
+    """`Cache-Control: no-store` on every /api/ answer that sets no policy of its own.
+
+    The answers hold a person's feelings and credentials (the calendar URL in /api/me), so no browser or
+    proxy cache may keep them. Charts set `private, no-cache` themselves: their ETags need revalidation,
+    not refetching. `Vary` keeps shared caches from serving one caller's answer to another.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+            patch_vary_headers(response, ("Cookie", "Authorization"))
+        return response
