@@ -1,7 +1,6 @@
 """Offline check-ins are never lost: saved on the phone, sent once, refused ones kept with their reason."""
 
 import pytest
-from django.contrib.sessions.models import Session
 
 from tests.e2e.conftest import (
     OUTBOX_EMPTY,
@@ -14,7 +13,7 @@ from tests.e2e.conftest import (
     wait_until,
 )
 from tests.factories import PASSWORD
-from tracker.models import CheckIn
+from tracker.models import CheckIn, Session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
