@@ -27,7 +27,6 @@ export async function render(main, { arg: id }) {
   const today = localDateOf(Date.now(), profile);
   const day = c.local_date || localDateOf(c.occurred_at, profile);
   const rows = [
-    ["Feeling", word ? `${word.name}: ${word.definition}` : nameOf("emotion", c.emotion)],
     ["Strength", intensityLabel(c.intensity)],
     ["Needed", need ? need.name : "—"],
     ["Body", bodyText(c) || "—"],
@@ -52,6 +51,7 @@ export async function render(main, { arg: id }) {
   }
   append(main, [
     h("h1", { text: nameOf("emotion", c.emotion) }),
+    word?.definition ? h("p", { class: "lead", text: word.definition }) : null,
     waiting ? h("p", {}, h("span", { class: "badge", text: "Waiting to sync" })) : null,
     h("dl", { class: "detail-list" }, rows.flatMap(([k, val]) => [h("dt", { text: k }), h("dd", { text: val })])),
     c.note ? h("section", { class: "card" }, h("h2", { text: "Note" }), h("p", { class: "note-text", text: c.note })) : null,
