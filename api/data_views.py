@@ -5,7 +5,6 @@ API clients send all sorts, and a 406 would only get in the way. Errors are stil
 """
 
 import datetime as dt
-import json
 
 from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
@@ -21,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.fields import StrictCharField
+from api.parsers import json_loads_bounded
 from api.serializers import DateRangeInput
 from tracker import exports, imports, report, services
 
@@ -150,8 +150,8 @@ def parse_mapping(text: str) -> dict:
     if not text.strip():
         return {}
     try:
-        mapping = json.loads(text)
-    except json.JSONDecodeError:
+        mapping = json_loads_bounded(text)
+    except ValueError:  # not JSON, or nested deeper than any mapping
         mapping = None
     if not isinstance(mapping, dict):
         raise services.ValidationError({"mapping": ['Send a JSON object of {"label": "emotion slug"}.']})

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.fields import BoundedDateField
 from api.serializers import DateRangeInput
 from tracker import charts, services, trends
 
@@ -26,7 +27,7 @@ from tracker import charts, services, trends
 
 
 class WeekInput(serializers.Serializer):
-    start = serializers.DateField(required=False)
+    start = BoundedDateField(required=False)
 
 
 class RangeInput(DateRangeInput):

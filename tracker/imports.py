@@ -297,7 +297,10 @@ def _timestamp(value: str, name: str) -> dt.datetime:
         raise RowError(f"'{name}' is not an ISO 8601 timestamp.") from None
     if timezone.is_naive(parsed):
         raise RowError(f"'{name}' needs a UTC offset, e.g. 2026-11-22T08:30:00+01:00.")
-    return parsed.astimezone(dt.UTC)
+    try:
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:  # near year 1 or 9999 the UTC instant is outside Python's calendar
+        raise RowError(f"'{name}' is too far in the past or the future.") from None
 
 
 def _optional_timestamp(value: str | None, name: str) -> dt.datetime | None:
@@ -620,7 +623,10 @@ def daylio_instant(day: dt.date, wall: dt.time, zone: zoneinfo.ZoneInfo) -> dt.d
     that does not exist (skipped when clocks go forward) is read with the offset in force before the jump,
     which lands as far after the jump as the time was after the gap's start (fold=0 in both cases).
     """
-    return dt.datetime.combine(day, wall, tzinfo=zone).astimezone(dt.UTC)
+    try:
+        return dt.datetime.combine(day, wall, tzinfo=zone).astimezone(dt.UTC)
+    except OverflowError:  # 9999-12-31 in a zone behind UTC is in year 10000
+        raise RowError("The date is too far in the past or the future.") from None
 
 
 class _TextExtractor(html.parser.HTMLParser):

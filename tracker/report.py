@@ -46,13 +46,13 @@ def resolve_report_range(
 ) -> tuple[dt.date, dt.date]:
     """`to` defaults to today (local) and `from` to four weeks before it; at most three years."""
     date_to = date_to or trends.current_local_date(profile=profile, now=now)
-    date_from = date_from or date_to - dt.timedelta(days=DEFAULT_DAYS - 1)
+    trends.check_date(date_to, "to")
+    date_from = date_from or max(trends.MIN_DATE, date_to - dt.timedelta(days=DEFAULT_DAYS - 1))
+    trends.check_date(date_from, "from")
     if date_from > date_to:
         raise ValidationError({"from": ["'from' must not be after 'to'."]})
     if (date_to - date_from).days + 1 > MAX_DAYS:
         raise ValidationError({"to": ["Choose a range of at most 3 years."]})
-    if date_from < trends.MIN_DATE:
-        raise ValidationError({"from": ["Choose a date from 1900 on."]})
     return date_from, date_to
 
 

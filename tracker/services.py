@@ -32,7 +32,10 @@ User = get_user_model()
 
 # A phone's clock may run a little ahead of the server's; beyond this a check-in is in the future.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+# Instants the app can compute with: a local date, a week or a month around them, and a reminder's search
+# for its next day, all stay inside Python's calendar (year 1 to 9999). Every instant accepted lies here.
 EARLIEST_OCCURRED_AT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST_INSTANT = dt.datetime(9999, 11, 30, tzinfo=dt.UTC)
 CONTEXT_MAX_TAGS = 10
 CONTEXT_TAG_MAX_LENGTH = 40
 
@@ -132,6 +135,8 @@ def profile_update(
             raise ValidationError({"week_starts_on": [f"Choose one of {', '.join(WEEKDAYS)}."]})
         profile.week_starts_on = week_starts_on
     if paused_until is not ...:
+        if paused_until is not None and not EARLIEST_OCCURRED_AT <= paused_until <= LATEST_INSTANT:
+            raise ValidationError({"paused_until": [f"Choose a moment before {LATEST_INSTANT.date()}."]})
         profile.paused_until = paused_until
     with transaction.atomic():
         profile.save()
