@@ -89,7 +89,8 @@ def test_modest_nesting_is_still_parsed(alice):
 
 def attune_export(*occurred_at: str) -> str:
     rows = [
-        {"id": str(uuid.uuid4()), "occurred_at": when, "emotion": "calm", "intensity": 3} for when in occurred_at
+        {"id": str(uuid.uuid4()), "occurred_at": when, "emotion": "calm", "intensity": 3}
+        for when in occurred_at
     ]
     return json.dumps({"format": "attune-export", "version": 1, "checkins": rows})
 
@@ -210,7 +211,9 @@ def test_the_largest_legitimate_checkin_fits_the_limit(alice):
 
 
 def test_an_anonymous_huge_body_is_a_413_too(db):
-    response = client_of().post("/api/auth/token", "[" + "1," * 200_000 + "1]", content_type="application/json")
+    response = client_of().post(
+        "/api/auth/token", "[" + "1," * 200_000 + "1]", content_type="application/json"
+    )
 
     assert response.status_code == 413
 
