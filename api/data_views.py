@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.exceptions import unavailable_response
 from api.fields import StrictCharField
 from api.parsers import json_loads_bounded
 from api.serializers import DateRangeInput
@@ -115,6 +116,11 @@ class ImportOutput(serializers.Serializer):
     unknown_labels = serializers.ListField(child=serializers.CharField())
 
 
+class ImportInterruptedOutput(ImportOutput):
+    detail = serializers.CharField()
+    remaining = serializers.IntegerField(help_text="check-ins of the file not written yet")
+
+
 class ImportView(APIView):
     parser_classes = [MultiPartParser]
     content_negotiation_class = AnyAcceptNegotiation
@@ -125,6 +131,10 @@ class ImportView(APIView):
             200: ImportOutput,
             400: OpenApiResponse(description="Not an Attune or Daylio export, or a bad mapping"),
             413: OpenApiResponse(description="Larger than IMPORT_MAX_BYTES"),
+            503: OpenApiResponse(
+                ImportInterruptedOutput,
+                description="The database was busy: what was written is kept; send the file again",
+            ),
         },
     )
     def post(self, request: Request) -> Response:
@@ -142,8 +152,24 @@ class ImportView(APIView):
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise PayloadTooLarge()
         mapping = parse_mapping(data.validated_data.get("mapping") or "")
-        result = imports.import_file(user=request.user, data=upload.read(), mapping=mapping)
+        try:
+            result = imports.import_file(user=request.user, data=upload.read(), mapping=mapping)
+        except imports.ImportInterrupted as stopped:
+            return unavailable_response(import_interrupted_body(stopped))
         return Response(result.as_dict())
+
+
+def import_interrupted_body(stopped: imports.ImportInterrupted) -> dict:
+    written = stopped.result.imported
+    return {
+        **stopped.result.as_dict(),
+        "detail": (
+            f"The database was busy, so the import stopped part-way: {written:,} check-ins were written and "
+            f"{stopped.remaining:,} were not. Send the same file again to complete it; the check-ins "
+            "already written are skipped."
+        ),
+        "remaining": stopped.remaining,
+    }
 
 
 def parse_mapping(text: str) -> dict:

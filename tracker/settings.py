@@ -250,7 +250,9 @@ SPECTACULAR_SETTINGS = {
 
 # Maximum upload for POST /api/import (bytes).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = max(IMPORT_MAX_BYTES + 1024 * 1024, 2_621_440)
+# Form fields other than files (the import's `mapping`, at most 100,000 characters); files count towards
+# IMPORT_MAX_BYTES, JSON bodies towards api.parsers.JSON_BODY_MAX_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 
 # Web Push: the VAPID key pair lives in DATA_DIR (created by `manage.py vapid` or on first start).
 VAPID_PRIVATE_KEY_FILE = Path(os.environ.get("VAPID_PRIVATE_KEY_FILE") or DATA_DIR / "vapid_private.pem")
