@@ -20,7 +20,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -69,6 +69,33 @@ def profile_local_date(profile: Profile, occurred_at: dt.datetime) -> dt.date:
     return local_date_for(
         occurred_at, zone=zoneinfo.ZoneInfo(profile.timezone), day_starts_at=profile.day_starts_at
     )
+
+
+# --- health ------------------------------------------------------------------------------------
+
+HEALTH_WAIT_SECONDS = 2  # a health check answers quickly, even when the database makes writers wait
+
+
+def database_writable_check() -> None:
+    """Raise (a DatabaseError) unless the database would take a write within HEALTH_WAIT_SECONDS.
+
+    SQLite: take the write lock (BEGIN IMMEDIATE) and release it. PostgreSQL: a transaction there must not
+    be read-only (a replica, a server in recovery, default_transaction_read_only). Nothing is written.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {HEALTH_WAIT_SECONDS * 1000}")
+            try:
+                with transaction.atomic():  # BEGIN IMMEDIATE (settings.SQLITE_OPTIONS)
+                    cursor.execute("SELECT 1")
+            finally:
+                cursor.execute(f"PRAGMA busy_timeout = {settings.DATABASE_BUSY_TIMEOUT * 1000}")
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL statement_timeout = {HEALTH_WAIT_SECONDS * 1000}")
+        cursor.execute("SELECT current_setting('transaction_read_only')")
+        if cursor.fetchone()[0] == "on":
+            raise DatabaseError("the database is read-only")
 
 
 # --- accounts ----------------------------------------------------------------------------------

@@ -145,10 +145,12 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # SQLite tuned for concurrent writers: IMMEDIATE transactions take the write lock up front (a deferred
 # read-then-write cannot upgrade its lock and fails with "database is locked"), WAL lets readers run
-# beside the writer, and the busy timeout queues writers instead of failing them.
+# beside the writer, and the busy timeout queues writers instead of failing them. A writer still waiting
+# after it gets "database is locked": the API answers 503 with Retry-After (api.exceptions).
+DATABASE_BUSY_TIMEOUT = env_int("DATABASE_BUSY_TIMEOUT", 20)
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
+    "timeout": DATABASE_BUSY_TIMEOUT,
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
 }
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -172,6 +174,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"attune-test-{os.getpid()}.sqlite3")}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["CONN_HEALTH_CHECKS"] = True
+    # The same bound on waiting for a lock as SQLite's busy timeout (PostgreSQL would wait forever).
+    options = _db.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c lock_timeout={DATABASE_BUSY_TIMEOUT * 1000}".strip()
     # One test database per test process, so parallel runs on one server do not collide.
     _db["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or f"test_attune_{os.getpid()}"}
 
