@@ -133,7 +133,7 @@ class ImportView(APIView):
             413: OpenApiResponse(description="Larger than IMPORT_MAX_BYTES"),
             503: OpenApiResponse(
                 ImportInterruptedOutput,
-                description="The database was busy: what was written is kept; send the file again",
+                description="The server was busy: what was written is kept; send the file again",
             ),
         },
     )
@@ -164,7 +164,7 @@ def import_interrupted_body(stopped: imports.ImportInterrupted) -> dict:
     return {
         **stopped.result.as_dict(),
         "detail": (
-            f"The database was busy, so the import stopped part-way: {written:,} check-ins were written and "
+            f"The server was busy, so the import stopped part-way: {written:,} check-ins were written and "
             f"{stopped.remaining:,} were not. Send the same file again to complete it; the check-ins "
             "already written are skipped."
         ),

@@ -6,6 +6,7 @@ import hypothesis
 import pytest
 from rest_framework.test import APIClient
 
+from tests.db_faults import short_busy_timeout  # noqa: F401  (a fixture for every test module)
 from tests.factories import make_user
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright in one thread

@@ -5,13 +5,10 @@ in PostgreSQL) while requests arrive over a real HTTP server, with a busy timeou
 does not wait 20 seconds.
 """
 
-import contextlib
 import json
-import sqlite3
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from unittest import mock
 
 import pytest
@@ -19,47 +16,9 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.db_faults import database_locked
 from tests.factories import make_user
 from tracker.models import CheckIn
-
-BUSY_TIMEOUT_SECONDS = 0.3
-
-
-@contextlib.contextmanager
-def database_locked() -> Iterator[None]:
-    """Another connection holds the lock every check-in write needs, until the block ends."""
-    if connection.vendor == "sqlite":
-        other = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
-    else:
-        import psycopg
-
-        other = psycopg.connect(**connection.get_connection_params())
-        other.execute("LOCK TABLE tracker_checkin IN EXCLUSIVE MODE")  # in a transaction until rollback
-        try:
-            yield
-        finally:
-            other.rollback()
-            other.close()
-
-
-@pytest.fixture
-def short_busy_timeout() -> Iterator[None]:
-    """New connections (each live-server request opens one) give up waiting for a lock after 0.3 s."""
-    options = connection.settings_dict["OPTIONS"]
-    saved = dict(options)
-    if connection.vendor == "sqlite":
-        options["timeout"] = BUSY_TIMEOUT_SECONDS
-    else:
-        options["options"] = f"-c lock_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}"
-    yield
-    options.clear()
-    options.update(saved)
 
 
 def call(base_url: str, method: str, path: str, body=None, token: str | None = None):

@@ -31,6 +31,7 @@ import html.parser
 import io
 import json
 import re
+import time
 import uuid
 import zoneinfo
 from collections.abc import Iterable
@@ -39,7 +40,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -53,6 +54,9 @@ BATCH_SIZE = 1000
 # Check-ins per write transaction: each holds SQLite's write lock for a few milliseconds, so other people's
 # saves wait that long at most, not for the whole import.
 WRITE_CHUNK_ROWS = 500
+# An import stops writing after this long (counted from its start) and says so; sending the file again
+# completes it. Keeps the largest import well inside the web server's worker timeout (tracker.serve).
+IMPORT_SECONDS_MAX = 30
 DAYLIO_HEADER_8 = ("full_date", "date", "weekday", "time", "mood", "activities", "note_title", "note")
 DAYLIO_HEADER_7 = ("year", "date", "weekday", "time", "mood", "activities", "note")
 # Daylio's five default moods. Pleasantness falls from rad to awful; intensity grows toward both ends,
@@ -74,7 +78,8 @@ class RowError(Exception):
 
 
 class ImportInterrupted(Exception):
-    """Writing stopped part-way (the database was busy or away). The rows written so far are kept."""
+    """Writing stopped part-way (the database was busy or away, or the import ran out of time). The rows
+    written so far are kept."""
 
     def __init__(self, *, result: "ImportResult", remaining: int) -> None:
         super().__init__(f"import interrupted with {remaining} rows left")
@@ -168,9 +173,11 @@ def import_file(
     The whole file is read and checked first, writing nothing. Then the account's settings and words go
     in one short transaction and the check-ins in transactions of WRITE_CHUNK_ROWS rows, so an import never
     holds the database's write lock for long (SQLite has a single one, shared by every account). Should
-    writing stop part-way, ImportInterrupted says how far it got; sending the same file again completes
-    the import, because rows whose id the account holds are skipped.
+    writing stop part-way (a busy database, or IMPORT_SECONDS_MAX passed), ImportInterrupted says how far
+    it got; sending the same file again completes the import, because rows whose id the account holds are
+    skipped.
     """
+    started = time.monotonic()
     now = now or timezone.now()
     mapping = mapping_validate(user=user, mapping=mapping or {})
     text = _decode(data)
@@ -186,6 +193,8 @@ def import_file(
         profile = _settings_write(user=user, parsed=parsed, now=now)
         words = _Vocabulary.for_user(user)  # with the ids of the custom words just created
         for start in range(0, len(rows), WRITE_CHUNK_ROWS):
+            if time.monotonic() - started > IMPORT_SECONDS_MAX:
+                raise ImportInterrupted(result=result, remaining=len(rows) - done)
             chunk = rows[start : start + WRITE_CHUNK_ROWS]
             imported, skipped = _chunk_write(user=user, rows=chunk, words=words, profile=profile, now=now)
             result.imported += imported
@@ -765,27 +774,30 @@ def _row_check(candidate: Candidate, *, words: _Vocabulary, now: dt.datetime) ->
     c.context = tags
 
 
-def _checkin_build(
-    candidate: Candidate, *, user: AbstractBaseUser, words: _Vocabulary, profile: Profile
-) -> CheckIn:
-    """The check-in a checked row becomes; a row without a local date gets one as a new check-in would."""
+def _checkin_values(
+    candidate: Candidate, *, user: AbstractBaseUser, words: _Vocabulary, profile: Profile, now: dt.datetime
+) -> dict[str, Any]:
+    """The check-in a checked row becomes, as {attname: value}; a row without a local date gets one as a
+    new check-in would. Created and updated times are the file's (a lossless round trip keeps them), never
+    later than now."""
     c = candidate
-    ids = {name: None if getattr(c, name) is None else getattr(words, name + "s")[getattr(c, name)]
-           for name in WORD_FIELDS_OF_ROW}  # fmt: skip
-    return CheckIn(
-        user=user,
-        uuid=c.uuid,
-        occurred_at=c.occurred_at,
-        local_date=c.local_date or services.profile_local_date(profile, c.occurred_at),
-        emotion_id=ids["emotion"],
-        intensity=c.intensity,
-        need_id=ids["need"],
-        sensation_id=ids["sensation"],
-        body_area_id=ids["body_area"],
-        note=c.note,
-        context=c.context,
-        source=c.source,
-    )
+    values = {
+        name + "_id": None if getattr(c, name) is None else getattr(words, name + "s")[getattr(c, name)]
+        for name in WORD_FIELDS_OF_ROW
+    }
+    return {
+        **values,
+        "uuid": c.uuid,
+        "user_id": user.pk,
+        "occurred_at": c.occurred_at,
+        "local_date": c.local_date or services.profile_local_date(profile, c.occurred_at),
+        "intensity": c.intensity,
+        "note": c.note,
+        "context": c.context,
+        "source": c.source,
+        "created_at": min(c.created_at or now, now),
+        "updated_at": min(c.updated_at or now, now),
+    }
 
 
 def _existing_ids(*, user: AbstractBaseUser, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
@@ -840,37 +852,44 @@ def _settings_write(*, user: AbstractBaseUser, parsed: Parsed, now: dt.datetime)
     return profile
 
 
+def _insert_statement() -> tuple[str, list]:
+    fields = [field for field in CheckIn._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    # Names come from the model, values are parameters.
+    return f"INSERT INTO {quote(CheckIn._meta.db_table)} ({columns}) VALUES ({placeholders})", fields  # noqa: S608
+
+
 def _chunk_write(
     *, user: AbstractBaseUser, rows: list[Candidate], words: _Vocabulary, profile: Profile, now: dt.datetime
 ) -> tuple[int, int]:
     """Insert one chunk of checked rows in its own transaction. Returns (written, skipped): a row the
     account gained meanwhile (an offline phone replaying its outbox, the same file sent twice at once)
-    is skipped."""
+    is skipped.
+
+    Every value is converted for the database before the transaction starts, and the rows go in with one
+    executemany: SQLite's write lock is then held for milliseconds. (bulk_create does that conversion
+    while holding it, a few hundred milliseconds per chunk: writers waiting in SQLite's busy handler,
+    which retries at intervals of up to 100 ms, then rarely found the lock free between two chunks.)
+    """
+    sql, fields = _insert_statement()
+    database = connections[DEFAULT_DB_ALIAS]  # the object itself: `connection` is a per-access proxy
+    params = {}
+    for candidate in rows:
+        values = _checkin_values(candidate, user=user, words=words, profile=profile, now=now)
+        params[candidate.uuid] = [field.get_db_prep_save(values[field.attname], database) for field in fields]
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                taken = _existing_ids(user=user, ids=(c.uuid for c in rows))
-                new = [c for c in rows if c.uuid not in taken]
-                checkins = [_checkin_build(c, user=user, words=words, profile=profile) for c in new]
-                created = CheckIn.objects.bulk_create(checkins, batch_size=BATCH_SIZE)
-                _timestamps_restore(created=created, candidates=new, now=now)
-            return len(created), len(rows) - len(created)
+                taken = _existing_ids(user=user, ids=params)
+                new = [values for checkin_id, values in params.items() if checkin_id not in taken]
+                with connection.cursor() as cursor:
+                    cursor.executemany(sql, new)
+            return len(new), len(rows) - len(new)
         except IntegrityError:
             continue  # an id of the chunk was written between reading the ids and inserting: read again
     raise file_error("The import collided with other changes to your account; please try again.")
-
-
-def _timestamps_restore(*, created: list[CheckIn], candidates: list[Candidate], now: dt.datetime) -> None:
-    """Give imported rows the created/updated times of the file: bulk_create stamps auto_now fields with
-    the time of the import, and a lossless round trip must keep them. bulk_update writes values as given."""
-    changed = []
-    for checkin, candidate in zip(created, candidates, strict=True):
-        if candidate.created_at or candidate.updated_at:
-            checkin.created_at = min(candidate.created_at or checkin.created_at, now)
-            checkin.updated_at = min(candidate.updated_at or checkin.updated_at, now)
-            changed.append(checkin)
-    if changed:
-        CheckIn.objects.bulk_update(changed, ["created_at", "updated_at"], batch_size=BATCH_SIZE)
 
 
 def _profile_restore(*, profile: Profile, values: dict[str, Any]) -> Profile:
