@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_checkin, make_custom_emotion
+from tracker import services
 from tracker.models import CheckIn
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
@@ -397,3 +398,15 @@ def test_a_lone_surrogate_in_a_note_is_a_400_not_a_server_error(alice_client):
     assert response.status_code == 400
     assert "note" in response.json()
     assert not CheckIn.objects.exists()
+
+
+def test_two_patches_of_different_fields_from_their_own_reads_keep_both(alice, alice_client):
+    checkin = make_checkin(alice, occurred_at=NOW - dt.timedelta(hours=1), note="before", intensity=2)
+    first_read = CheckIn.objects.get(pk=checkin.pk)
+    second_read = CheckIn.objects.get(pk=checkin.pk)
+
+    services.checkin_update(checkin=first_read, data={"note": "after"})
+    services.checkin_update(checkin=second_read, data={"intensity": 7})
+
+    checkin.refresh_from_db()
+    assert (checkin.note, checkin.intensity) == ("after", 7)

@@ -440,12 +440,16 @@ def checkin_update(*, checkin: CheckIn, data: dict[str, Any]) -> CheckIn:
 
 
 def _checkin_apply(*, checkin: CheckIn, values: dict[str, Any]) -> CheckIn:
+    """Write only the given fields: two PATCHes of different fields, each from its own read of the row,
+    must both be kept (saving every column would write back the other's old value)."""
     occurred_at_changed = "occurred_at" in values and values["occurred_at"] != checkin.occurred_at
     for field, value in values.items():
         setattr(checkin, field, value)
+    fields = [*values, "updated_at"]
     if occurred_at_changed:
         checkin.local_date = profile_local_date(profile_get(user=checkin.user), checkin.occurred_at)
-    checkin.save()
+        fields.append("local_date")
+    checkin.save(update_fields=fields)
     return checkin
 
 
