@@ -401,49 +401,74 @@ def test_a_hanging_push_service_does_not_hold_up_the_other_browsers(
     # else got a prompt. Here it only answers once every other browser has its prompt.
     monkeypatch.setattr(push, "PUSH_TIMEOUT_SECONDS", 5)
     now = timezone.now()
-    release = service.hold("hanging")
-    make_subscription(alice, service, "hanging")
-    others = [("bob-phone", bob), ("charlie-phone", charlie), ("alice-laptop", alice)]
-    for name, user in others:
-        make_subscription(user, service, name)
-    for user in (alice, bob, charlie):
-        make_reminder(user, due_at=now)
+    with FakePushService() as slow:
+        release = slow.hold("hanging")
+        make_subscription(alice, slow, "hanging")
+        others = [("bob-phone", bob), ("charlie-phone", charlie), ("alice-laptop", alice)]
+        for name, user in others:
+            make_subscription(user, service, name)
+        for user in (alice, bob, charlie):
+            make_reminder(user, due_at=now)
 
-    def release_when_the_others_have_theirs() -> None:
-        for _ in range(400):
-            if all(service.requests_to(name) for name, _user in others):
-                release.set()
-                return
-            threading.Event().wait(0.01)
+        def release_when_the_others_have_theirs() -> None:
+            for _ in range(400):
+                if all(service.requests_to(name) for name, _user in others):
+                    release.set()
+                    return
+                threading.Event().wait(0.01)
 
-    watcher = threading.Thread(target=release_when_the_others_have_theirs)
-    watcher.start()
-    stats = dispatcher.dispatch_due(now=now)
-    watcher.join()
+        watcher = threading.Thread(target=release_when_the_others_have_theirs)
+        watcher.start()
+        stats = dispatcher.dispatch_due(now=now)
+        watcher.join()
 
     assert stats.outcomes == {"sent": 4}
-    assert len(service.requests_to("hanging")) == 1
+    assert len(slow.requests_to("hanging")) == 1
 
 
 def test_a_batch_waits_for_a_hanging_push_service_no_longer_than_its_deadline(
     alice, bob, service, monkeypatch
 ):
     monkeypatch.setattr(push, "PUSH_TIMEOUT_SECONDS", 60)  # the push service never times out on its own
-    monkeypatch.setattr(dispatcher, "BATCH_SEND_SECONDS", 0.5, raising=False)
+    monkeypatch.setattr(dispatcher, "BATCH_SEND_SECONDS", 0.5)
     now = timezone.now()
-    release = service.hold("hanging")
-    hanging = make_subscription(alice, service, "hanging")
-    make_subscription(bob, service, "bob-phone")
-    make_reminder(alice, due_at=now)
-    make_reminder(bob, due_at=now)
-
-    try:
-        stats = dispatcher.dispatch_due(now=now)
-        answered_during_the_batch = len(service.requests_to("hanging"))
-    finally:
-        release.set()
+    with FakePushService() as slow:
+        release = slow.hold("hanging")
+        hanging = make_subscription(alice, slow, "hanging")
+        make_subscription(bob, service, "bob-phone")
+        make_reminder(alice, due_at=now)
+        make_reminder(bob, due_at=now)
+        try:
+            stats = dispatcher.dispatch_due(now=now)
+            answered_during_the_batch = len(slow.requests_to("hanging"))
+        finally:
+            release.set()
 
     assert stats.outcomes == {"sent": 1, "retry": 1}
     assert answered_during_the_batch == 0
     hanging.refresh_from_db()
     assert hanging.pending_since == now  # owed, and retried after the backoff
+
+
+def test_after_a_push_service_gives_no_answer_its_other_browsers_wait_for_the_retry(alice, bob, monkeypatch):
+    # An unreachable push service costs one attempt per batch, not one timeout per subscription.
+    now = timezone.now()
+    with FakePushService() as service:
+        service.answer("ok", 201)
+        subscriptions = [make_subscription(user, service, name) for user, name in ((alice, "a"), (bob, "b"))]
+    # The service is gone now: nothing listens on its port.
+    make_reminder(alice, due_at=now)
+    make_reminder(bob, due_at=now)
+    attempts = []
+    real_send = push.push_send
+    monkeypatch.setattr(
+        push, "push_send", lambda **kw: attempts.append(kw["subscription"].pk) or real_send(**kw)
+    )
+
+    stats = dispatcher.dispatch_due(now=now)
+
+    assert stats.outcomes == {"retry": 2}
+    assert len(attempts) == 1
+    for subscription in subscriptions:
+        subscription.refresh_from_db()
+        assert subscription.pending_since == now

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_checkin, make_custom_emotion
+from tracker import report
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 PAGE_HEADINGS = [
@@ -195,3 +196,17 @@ def test_making_the_report_logs_nothing_of_the_notes(alice, alice_client, alices
     # fontTools would list, at INFO, the glyphs it embeds: the letters of the person's notes.
     chatty = [r for r in caplog.records if r.name.startswith("fontTools") and r.levelno < logging.WARNING]
     assert chatty == []
+
+
+def test_the_notes_pages_are_bounded_and_keep_the_newest_notes(alice, alice_client, monkeypatch):
+    monkeypatch.setattr(report, "NOTES_PAGES_MAX", 2)
+    words = "A long evening of turning things over, again and again, until the light changed. "
+    for hour in range(5):
+        note = f"note {hour} " + (words * 70)[:4990]  # 53 lines: about a page each
+        make_checkin(alice, occurred_at=NOW - dt.timedelta(hours=hour + 1), note=note)
+
+    pages = pdf_pages(alice_client.get("/api/report.pdf?include_notes=true"))
+
+    assert len(pages) == 5 + 2
+    assert "Only the newest note of this range fits here; the export has all of them." in pages[5]
+    assert "note 0" in pages[5] and "note 1" not in "".join(pages[5:])

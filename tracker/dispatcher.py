@@ -12,13 +12,16 @@ An owed prompt older than the push TTL, or failing RETRY_MAX_ATTEMPTS times, is 
 many hours late is noise. Dropping it resets the retry state, so the next prompt gets every attempt again.
 
 Claims and bookkeeping run on the loop's thread; the HTTP sends of a batch run concurrently on a small
-thread pool with a deadline (send_concurrently), one per browser however many of its reminders are due.
+thread pool, one lane per push service, with a deadline (send_concurrently); one prompt per browser
+however many of its reminders are due.
 """
 
 import datetime as dt
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.db.models import F
 from django.db.models.functions import Coalesce
@@ -44,9 +47,9 @@ RETRY_MAX_ATTEMPTS = 6
 # A claimed retry is hidden from other dispatchers this long; if the claimer dies it is tried again.
 RETRY_LEASE = dt.timedelta(minutes=5)
 PENDING_MAX_AGE = dt.timedelta(seconds=push.PUSH_TTL_SECONDS)
-# Pushes of a batch go out SEND_THREADS at a time; the batch waits at most BATCH_SEND_SECONDS for answers
-# (a push times out after push.PUSH_TIMEOUT_SECONDS), so a hanging push service delays the next batch by
-# seconds, never by the hour after which a due reminder counts as missed.
+# Pushes of a batch go out on up to SEND_THREADS push services at once; the batch waits at most
+# BATCH_SEND_SECONDS for answers (a push times out after push.PUSH_TIMEOUT_SECONDS), so a hanging push
+# service delays the next batch by seconds, never by the hour after which a due reminder counts as missed.
 SEND_THREADS = 8
 BATCH_SEND_SECONDS = 30
 
@@ -187,16 +190,36 @@ def _send(subscription: PushSubscription, now: dt.datetime) -> push.PushResult:
 def send_concurrently(
     subscriptions: list[PushSubscription], *, now: dt.datetime, deadline: float | None = None
 ) -> list[push.PushResult]:
-    """Send the prompt to every subscription, SEND_THREADS at a time, so one slow push service cannot hold
-    up the others. A send still unanswered when `deadline` seconds have passed counts as no answer (it is
-    retried later). Threads only do HTTP: the database is written by the caller's thread."""
+    """Send the prompt to every subscription; the results in the same order.
+
+    One lane per push service (endpoint host), up to SEND_THREADS lanes at once, so a slow or hanging
+    push service delays only its own subscriptions. In a lane, a send that got no answer at all means the
+    service is down: its other subscriptions are not tried in this batch (retried later, like it), so a
+    hanging service costs one timeout per batch. A send not started or not answered when `deadline`
+    seconds have passed counts as no answer. Threads only do HTTP; the caller's thread writes the database.
+    """
     if not subscriptions:
         return []
-    pool = ThreadPoolExecutor(max_workers=min(SEND_THREADS, len(subscriptions)), thread_name_prefix="push")
-    futures = [pool.submit(_send, subscription, now) for subscription in subscriptions]
-    done, _late = wait(futures, timeout=BATCH_SEND_SECONDS if deadline is None else deadline)
+    limit = time.monotonic() + (BATCH_SEND_SECONDS if deadline is None else deadline)
+    no_answer = push.PushResult(push.Outcome.RETRY)
+    results: list[push.PushResult] = [no_answer] * len(subscriptions)
+    lanes: dict[str, list[int]] = {}
+    for index, subscription in enumerate(subscriptions):
+        lanes.setdefault(urlsplit(subscription.endpoint).netloc, []).append(index)
+
+    def run_lane(indexes: list[int]) -> None:
+        for index in indexes:
+            if time.monotonic() > limit:
+                return
+            results[index] = result = _send(subscriptions[index], now)
+            if result.outcome is push.Outcome.RETRY and result.status is None:
+                return  # unreachable or silent: spare the rest of this service the same wait
+
+    pool = ThreadPoolExecutor(max_workers=min(SEND_THREADS, len(lanes)), thread_name_prefix="push")
+    futures = [pool.submit(run_lane, indexes) for indexes in lanes.values()]
+    wait(futures, timeout=max(0.0, limit - time.monotonic()))
     pool.shutdown(wait=False, cancel_futures=True)  # a late send finishes on its own thread, unrecorded
-    return [future.result() if future in done else push.PushResult(push.Outcome.RETRY) for future in futures]
+    return list(results)
 
 
 def _send_and_record(subscriptions: list[PushSubscription], *, now: dt.datetime, stats: Stats) -> None:
