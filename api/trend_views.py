@@ -130,7 +130,8 @@ def chart_response(request: Request, *, etag: str, fmt: str, render: Callable[[]
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(
-            charts.cached_render(etag=etag, render=render), content_type=charts.FORMATS[fmt]
+            charts.cached_render(etag=etag, user_id=request.user.pk, render=render),
+            content_type=charts.FORMATS[fmt],
         )
     response["ETag"] = etag
     # private: the picture is one person's data; no-cache: reuse only after revalidating the ETag.

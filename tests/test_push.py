@@ -472,3 +472,15 @@ def test_after_a_push_service_gives_no_answer_its_other_browsers_wait_for_the_re
     for subscription in subscriptions:
         subscription.refresh_from_db()
         assert subscription.pending_since == now
+
+
+def test_a_star_admits_any_https_push_service_and_an_empty_list_none(alice_client, settings):
+    body = subscribe_body("https://push.example.net/abc")
+
+    settings.PUSH_SERVICE_HOSTS = []
+    refused = alice_client.post("/api/push/subscriptions", body, format="json")
+    settings.PUSH_SERVICE_HOSTS = ["*"]
+    admitted = alice_client.post("/api/push/subscriptions", body, format="json")
+
+    assert refused.status_code == 400 and "endpoint" in refused.json()
+    assert admitted.status_code == 201

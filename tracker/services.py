@@ -178,14 +178,19 @@ def user_delete(*, user: AbstractBaseUser, password: str) -> None:
     Cascades reach every table but two: check-ins PROTECT the words they name (a built-in word must never
     vanish under them), so they go first, before the cascade removes the user's custom words; and
     database sessions hold the user id only inside their encoded data, so the user's sessions on other
-    devices are found by decoding (a scan of the session table: acceptable for a rare action).
+    devices are found by decoding (a scan of the session table: acceptable for a rare action). The cached
+    charts go too: their descriptions name the person's feelings in words.
     """
     if not user.check_password(password):
         raise ValidationError({"password": ["That password is not right."]})
+    from tracker.charts import charts_forget  # (charts imports trends, which imports this module)
+
+    user_id = user.pk
     with transaction.atomic():
         CheckIn.objects.filter(user=user).delete()
-        _sessions_delete(user_id=user.pk)
+        _sessions_delete(user_id=user_id)
         user.delete()
+    charts_forget(user_id=user_id)
 
 
 def _sessions_delete(*, user_id: int) -> None:

@@ -42,8 +42,23 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 TESTING = "PYTEST_VERSION" in os.environ or env_bool("ATTUNE_TESTING", False)
 
-DATA_DIR = Path(os.environ.get("DATA_DIR") or BASE_DIR / "var").resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+def private_dir(path: Path) -> Path:
+    """`path`, created readable by its owner only (0700) when it does not exist yet."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def private_sqlite_file(path: Path) -> None:
+    """Create the SQLite database file with mode 0600 (and tighten it if it exists): SQLite would create
+    it 0644 under the usual umask, readable by every user of the host, and gives its -wal and -shm files
+    the database file's mode."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))  # an empty file is a new SQLite database
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        if (path.parent / name).exists():
+            os.chmod(path.parent / name, 0o600)
+
+
+DATA_DIR = private_dir(Path(os.environ.get("DATA_DIR") or BASE_DIR / "var").resolve())
 
 
 def _secret_key() -> str:
@@ -167,6 +182,8 @@ else:
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+    if not TESTING and str(_db["NAME"]) not in ("", ":memory:"):
+        private_sqlite_file(Path(_db["NAME"]))
     # Keep connections: opening one (and running its PRAGMAs) per request costs more than most queries.
     _db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600)
     # Tests use a real file, not the runner's shared in-memory database, whose table-level locking
@@ -195,7 +212,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(DATA_DIR / "cache"),
+            "LOCATION": str(private_dir(DATA_DIR / "cache")),  # rendered charts describe feelings
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
@@ -272,8 +289,10 @@ PUSH_SERVICE_HOSTS = [
         "PUSH_SERVICE_HOSTS",
         "fcm.googleapis.com,android.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com",
     )
-    if host != "*"
 ]
+if "PUSH_SERVICE_HOSTS" in os.environ and not PUSH_SERVICE_HOSTS:
+    # An empty list used to mean "any host": a typo must not open the server's outgoing POSTs to anywhere.
+    raise ImproperlyConfigured("PUSH_SERVICE_HOSTS is empty: list push service host suffixes, or * for any")
 PUSH_ALLOW_INSECURE_ENDPOINTS = env_bool("PUSH_ALLOW_INSECURE_ENDPOINTS", False)
 
 # Logs never carry request bodies, emotion words or notes: only method, path and status.
