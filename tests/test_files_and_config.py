@@ -59,11 +59,7 @@ def test_the_database_its_wal_and_shm_the_cache_and_data_dir_are_readable_by_the
     done = manage("shell", "-c", MODES_WHILE_OPEN, data_dir=data_dir)
 
     assert done.returncode == 0, done.stderr
-    modes = dict(
-        line.split()
-        for line in done.stdout.splitlines()
-        if line.startswith(("data", "attune", "cache")) or line.endswith(("0o600", "0o700"))
-    )
+    modes = dict(line.split() for line in done.stdout.splitlines() if " 0o" in line)
     assert modes["data"] == "0o700"
     assert modes["attune.sqlite3"] == modes["attune.sqlite3-wal"] == modes["attune.sqlite3-shm"] == "0o600"
     assert modes["cache"] == "0o700"
