@@ -39,6 +39,22 @@ def client_for(user) -> APIClient:
     return client
 
 
+def session_client_for(user) -> APIClient:
+    """Signed in the way the app's browsers are, with a session cookie: query pins count its queries.
+
+    (force_authenticate skips authentication altogether and hands the view a user whose profile is
+    already loaded, so a pin taken with it is not the cost of any real request.)
+    """
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_session(alice) -> APIClient:
+    return session_client_for(alice)
+
+
 @pytest.fixture
 def alice_client(alice) -> APIClient:
     return client_for(alice)

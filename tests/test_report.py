@@ -172,19 +172,19 @@ def test_the_report_requires_authentication(anon_client):
 
 
 @pytest.mark.parametrize("checkins", [3, 30])
-def test_the_report_issues_a_fixed_number_of_queries(alice, alice_client, checkins):
+def test_the_report_issues_a_fixed_number_of_queries(alice, alice_session, checkins):
     for hour in range(checkins):
         make_checkin(alice, occurred_at=NOW - dt.timedelta(hours=hour * 5 + 1), need="rest", note="n")
 
     with CaptureQueriesContext(connection) as queries:
-        pdf_pages(alice_client.get("/api/report.pdf?include_notes=true"))
+        pdf_pages(alice_session.get("/api/report.pdf?include_notes=true"))
 
-    # (the profile comes with authentication: api.authentication joins it in)
-    # 1. the series (range_trends)  2. days with a check-in
-    # 3-7. emotions, needs, body areas, sensations, emotion–need pairs
-    # 8-11. week_trends of each week in the range (26 Oct to 22 Nov: four Monday-to-Sunday weeks)
-    # 12. notes
-    assert len(queries) == 12, [q["sql"] for q in queries.captured_queries]
+    # 1-2. the session, its user  3. the user's profile (zone, week start)
+    # 4. the series (range_trends)  5. days with a check-in
+    # 6-10. emotions, needs, body areas, sensations, emotion–need pairs
+    # 11-14. week_trends of each week in the range (26 Oct to 22 Nov: four Monday-to-Sunday weeks)
+    # 15. notes
+    assert len(queries) == 15, [q["sql"] for q in queries.captured_queries]
 
 
 def test_making_the_report_logs_nothing_of_the_notes(alice, alice_client, alices_weeks, caplog):

@@ -445,17 +445,26 @@ def checkin_update(*, checkin: CheckIn, data: dict[str, Any]) -> CheckIn:
 
 
 def _checkin_apply(*, checkin: CheckIn, values: dict[str, Any]) -> CheckIn:
-    """Write only the given fields: two PATCHes of different fields, each from its own read of the row,
-    must both be kept (saving every column would write back the other's old value)."""
-    occurred_at_changed = "occurred_at" in values and values["occurred_at"] != checkin.occurred_at
-    for field, value in values.items():
-        setattr(checkin, field, value)
-    fields = [*values, "updated_at"]
-    if occurred_at_changed:
+    """Write only the fields whose value changes: two PATCHes of different fields, each from its own read
+    of the row, must both be kept (saving every column would write back the other's old value), and a
+    replayed PUT changes nothing, not even updated_at (which charts' ETags are made of)."""
+    changed = [field for field, value in values.items() if _differs(checkin, field, value)]
+    if not changed:
+        return checkin
+    for field in changed:
+        setattr(checkin, field, values[field])
+    if "occurred_at" in changed:
         checkin.local_date = profile_local_date(profile_get(user=checkin.user), checkin.occurred_at)
-        fields.append("local_date")
-    checkin.save(update_fields=fields)
+        changed.append("local_date")
+    checkin.save(update_fields=[*changed, "updated_at"])
     return checkin
+
+
+def _differs(checkin: CheckIn, field: str, value: Any) -> bool:
+    model_field = CheckIn._meta.get_field(field)
+    if model_field.is_relation:  # compare ids: reading the related word would cost a query
+        return getattr(checkin, model_field.attname) != (value.pk if value is not None else None)
+    return getattr(checkin, field) != value
 
 
 def checkin_delete(*, checkin: CheckIn) -> None:

@@ -42,6 +42,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 TESTING = "PYTEST_VERSION" in os.environ or env_bool("ATTUNE_TESTING", False)
 
+
 def private_dir(path: Path) -> Path:
     """`path`, created readable by its owner only (0700) when it does not exist yet."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
