@@ -274,3 +274,21 @@ def test_a_reminder_patch_that_read_the_row_before_a_claim_does_not_resend_the_o
     assert len(service.received) == 1
     reminder.refresh_from_db()
     assert (reminder.label, reminder.next_fire_at) == ("morning", utc(2026, 6, 2, 6))
+
+
+def test_a_zone_change_racing_a_claim_does_not_resend_the_occurrence(alice, service):
+    import time_machine
+
+    from tracker import services
+
+    due = utc(2026, 6, 1, 6)  # 08:00 in Berlin
+    make_reminder(alice, time="08:00", due_at=due)
+    make_subscription(alice, service, "alice-phone")
+    with time_machine.travel(due - dt.timedelta(seconds=1), tick=False):
+        profile = services.profile_get(user=alice)  # read by the PATCH /api/me before the claim
+        dispatcher.dispatch_due(now=due + dt.timedelta(seconds=1))
+        services.profile_update(profile=profile, timezone_name="Europe/Paris")  # same wall clock as Berlin
+    later = dispatcher.dispatch_due(now=due + dt.timedelta(seconds=2))
+
+    assert later.claimed == 0
+    assert len(service.received) == 1

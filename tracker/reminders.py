@@ -218,12 +218,19 @@ def reminder_delete(*, reminder: Reminder) -> None:
 
 
 def reminders_reschedule_for_user(*, user: AbstractBaseUser, now: dt.datetime | None = None) -> int:
-    """Recompute every reminder of `user` (after a time-zone or pause change). Two queries."""
+    """Recompute every reminder of `user` (after a time-zone or pause change). Two queries.
+
+    As in reminder_update, the rows are locked and each is scheduled after its last fire, so a
+    dispatcher claim in between cannot be undone into a second send.
+    """
     profile = Profile.objects.get(user=user)
-    reminders = list(Reminder.objects.filter(user=user))
-    for reminder in reminders:
-        reminder.next_fire_at = reminder_next_fire_at(reminder=reminder, profile=profile, now=now)
-    Reminder.objects.bulk_update(reminders, ["next_fire_at"])
+    now = now or timezone.now()
+    with transaction.atomic():
+        reminders = list(Reminder.objects.select_for_update().filter(user=user))
+        for reminder in reminders:
+            after = max(now, reminder.last_fired_at) if reminder.last_fired_at else now
+            reminder.next_fire_at = reminder_next_fire_at(reminder=reminder, profile=profile, now=after)
+        Reminder.objects.bulk_update(reminders, ["next_fire_at"])
     return len(reminders)
 
 

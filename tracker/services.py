@@ -84,12 +84,14 @@ def database_writable_check() -> None:
     """
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout")
+            (usual,) = cursor.fetchone()
             cursor.execute(f"PRAGMA busy_timeout = {HEALTH_WAIT_SECONDS * 1000}")
             try:
                 with transaction.atomic():  # BEGIN IMMEDIATE (settings.SQLITE_OPTIONS)
                     cursor.execute("SELECT 1")
             finally:
-                cursor.execute(f"PRAGMA busy_timeout = {settings.DATABASE_BUSY_TIMEOUT * 1000}")
+                cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
         return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL statement_timeout = {HEALTH_WAIT_SECONDS * 1000}")

@@ -193,9 +193,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["CONN_HEALTH_CHECKS"] = True
     # The same bound on waiting for a lock as SQLite's busy timeout (PostgreSQL would wait forever).
-    options = _db.setdefault("OPTIONS", {})
-    options["options"] = (
-        f"{options.get('options', '')} -c lock_timeout={DATABASE_BUSY_TIMEOUT * 1000}".strip()
+    _options = _db.setdefault("OPTIONS", {})
+    _options["options"] = (
+        f"{_options.get('options', '')} -c lock_timeout={DATABASE_BUSY_TIMEOUT * 1000}".strip()
     )
     # One test database per test process, so parallel runs on one server do not collide.
     _db["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or f"test_attune_{os.getpid()}"}
