@@ -83,6 +83,7 @@ bench: $(VENV)/.installed-test
 	  apt-get install -y -qq wrk >/dev/null; }
 	$(PY) -m bench
 	$(PY) -m bench.reminders  # reminders/s one dispatcher sends as Web Push to a loopback push service
+	$(PY) -m bench.faults  # a big import beside other writers, the report's notes, a hanging push service
 
 # Lighthouse (npm lighthouse@12.2.3, Debian's chromium) on the first screen; not part of `make test`.
 lighthouse: $(VENV)/.installed $(CHROMIUM)

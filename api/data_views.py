@@ -5,7 +5,6 @@ API clients send all sorts, and a 406 would only get in the way. Errors are stil
 """
 
 import datetime as dt
-import json
 
 from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
@@ -20,7 +19,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.exceptions import unavailable_response
 from api.fields import StrictCharField
+from api.parsers import json_loads_bounded
 from api.serializers import DateRangeInput
 from tracker import exports, imports, report, services
 
@@ -115,6 +116,11 @@ class ImportOutput(serializers.Serializer):
     unknown_labels = serializers.ListField(child=serializers.CharField())
 
 
+class ImportInterruptedOutput(ImportOutput):
+    detail = serializers.CharField()
+    remaining = serializers.IntegerField(help_text="check-ins of the file not written yet")
+
+
 class ImportView(APIView):
     parser_classes = [MultiPartParser]
     content_negotiation_class = AnyAcceptNegotiation
@@ -125,6 +131,10 @@ class ImportView(APIView):
             200: ImportOutput,
             400: OpenApiResponse(description="Not an Attune or Daylio export, or a bad mapping"),
             413: OpenApiResponse(description="Larger than IMPORT_MAX_BYTES"),
+            503: OpenApiResponse(
+                ImportInterruptedOutput,
+                description="The server was busy: what was written is kept; send the file again",
+            ),
         },
     )
     def post(self, request: Request) -> Response:
@@ -142,16 +152,32 @@ class ImportView(APIView):
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise PayloadTooLarge()
         mapping = parse_mapping(data.validated_data.get("mapping") or "")
-        result = imports.import_file(user=request.user, data=upload.read(), mapping=mapping)
+        try:
+            result = imports.import_file(user=request.user, data=upload.read(), mapping=mapping)
+        except imports.ImportInterrupted as stopped:
+            return unavailable_response(import_interrupted_body(stopped))
         return Response(result.as_dict())
+
+
+def import_interrupted_body(stopped: imports.ImportInterrupted) -> dict:
+    written = stopped.result.imported
+    return {
+        **stopped.result.as_dict(),
+        "detail": (
+            f"The server was busy, so the import stopped part-way: {written:,} check-ins were written and "
+            f"{stopped.remaining:,} were not. Send the same file again to complete it; the check-ins "
+            "already written are skipped."
+        ),
+        "remaining": stopped.remaining,
+    }
 
 
 def parse_mapping(text: str) -> dict:
     if not text.strip():
         return {}
     try:
-        mapping = json.loads(text)
-    except json.JSONDecodeError:
+        mapping = json_loads_bounded(text)
+    except ValueError:  # not JSON, or nested deeper than any mapping
         mapping = None
     if not isinstance(mapping, dict):
         raise services.ValidationError({"mapping": ['Send a JSON object of {"label": "emotion slug"}.']})

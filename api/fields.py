@@ -1,7 +1,10 @@
 """Serializer fields stricter than DRF's defaults."""
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework import serializers
+
+from tracker import trends
 
 
 class StrictCharField(serializers.CharField):
@@ -31,12 +34,21 @@ class StrictCharField(serializers.CharField):
 class AwareDateTimeField(serializers.DateTimeField):
     """ISO 8601 with a UTC offset; a naive time would be guessed into the wrong zone, so it is refused."""
 
-    default_error_messages = {"naive": "Include a UTC offset, e.g. 2026-11-22T08:30:00+01:00."}
+    default_error_messages = {
+        "naive": "Include a UTC offset, e.g. 2026-11-22T08:30:00+01:00.",
+        "out_of_range": f"Choose a moment from {trends.MIN_DATE} to {trends.MAX_DATE}.",
+    }
 
     def enforce_timezone(self, value):
         if timezone.is_naive(value):
             self.fail("naive")
-        return super().enforce_timezone(value)
+        try:
+            value = super().enforce_timezone(value)  # to UTC: overflows near year 1 and 9999
+        except OverflowError:
+            self.fail("out_of_range")
+        if not trends.MIN_DATE <= value.date() <= trends.MAX_DATE:
+            self.fail("out_of_range")
+        return value
 
     def to_internal_value(self, value):
         if not isinstance(value, str):
@@ -69,3 +81,25 @@ class StrictBooleanField(serializers.BooleanField):
         if not isinstance(data, bool):
             self.fail("invalid", input=data)
         return data
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID as a JSON string only: DRF's UUIDField turns an integer (and false, and true) into one."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
+class BoundedDateField(serializers.DateField):
+    """A date the app can compute with (trends.MIN_DATE..MAX_DATE): a week or a month from 9999-12-31
+    is past the end of Python's calendar."""
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        try:
+            trends.check_date(day, self.field_name)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict[self.field_name]) from None
+        return day

@@ -7,10 +7,12 @@ from rest_framework import serializers
 
 from api.fields import (
     AwareDateTimeField,
+    BoundedDateField,
     StrictBooleanField,
     StrictCharField,
     StrictFloatField,
     StrictIntegerField,
+    StrictUUIDField,
 )
 from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Sensation
 from tracker.services import CONTEXT_MAX_TAGS, CONTEXT_TAG_MAX_LENGTH
@@ -172,7 +174,7 @@ class SensationInput(WordInput):
 class CheckInInput(serializers.Serializer):
     """Typed check-in fields; partial=True serves PATCH. Slugs are resolved by the domain."""
 
-    id = serializers.UUIDField(required=False)
+    id = StrictUUIDField(required=False)
     occurred_at = AwareDateTimeField(required=False)
     emotion = StrictCharField(max_length=64)
     intensity = StrictIntegerField(min_value=0, max_value=10)
@@ -212,8 +214,8 @@ class DateRangeInput(serializers.Serializer):
     def get_fields(self) -> dict:
         # `from` is a Python keyword, so these fields cannot be declared as class attributes.
         fields = super().get_fields()
-        fields["from"] = serializers.DateField(required=False, source="date_from")
-        fields["to"] = serializers.DateField(required=False, source="date_to")
+        fields["from"] = BoundedDateField(required=False, source="date_from")
+        fields["to"] = BoundedDateField(required=False, source="date_to")
         return fields
 
     def validate(self, attrs: dict) -> dict:

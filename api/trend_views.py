@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.fields import BoundedDateField
 from api.serializers import DateRangeInput
 from tracker import charts, services, trends
 
@@ -26,7 +27,7 @@ from tracker import charts, services, trends
 
 
 class WeekInput(serializers.Serializer):
-    start = serializers.DateField(required=False)
+    start = BoundedDateField(required=False)
 
 
 class RangeInput(DateRangeInput):
@@ -131,7 +132,8 @@ def chart_response(request: Request, *, etag: str, fmt: str, render: Callable[[]
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(
-            charts.cached_render(etag=etag, render=render), content_type=charts.FORMATS[fmt]
+            charts.cached_render(etag=etag, user_id=request.user.pk, render=render),
+            content_type=charts.FORMATS[fmt],
         )
     response["ETag"] = etag
     # private: the picture is one person's data; no-cache: reuse only after revalidating the ETag.

@@ -6,7 +6,6 @@ Each parses input with a serializer, calls one tracker function and renders the 
 import uuid
 
 from django.contrib.auth import login, logout
-from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -21,19 +20,21 @@ from rest_framework.views import APIView
 
 from api import serializers as s
 from api.authentication import PasswordRequestThrottle, client_address
+from api.exceptions import RETRY_AFTER_SECONDS
 from tracker import credentials, selectors, services
 
 ERRORS = {400: OpenApiResponse(description="Field errors"), 404: OpenApiResponse(description="Not found")}
 
 
 def health(request: HttpRequest) -> JsonResponse:
-    """200 only when the database answers a query."""
+    """200 only when the database can take a write now (answering a read is not enough: a SQLite file
+    locked by a long writer, or a read-only PostgreSQL replica, answers SELECT 1 and fails every save)."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        services.database_writable_check()
     except Exception:  # any database failure means "not healthy"
-        return JsonResponse({"status": "unavailable"}, status=503)
+        response = JsonResponse({"status": "unavailable"}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return JsonResponse({"status": "ok"})
 
 

@@ -6,6 +6,7 @@ import hypothesis
 import pytest
 from rest_framework.test import APIClient
 
+from tests.db_faults import short_busy_timeout  # noqa: F401  (a fixture for every test module)
 from tests.factories import make_user
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright in one thread
@@ -36,6 +37,22 @@ def client_for(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+def session_client_for(user) -> APIClient:
+    """Signed in the way the app's browsers are, with a session cookie: query pins count its queries.
+
+    (force_authenticate skips authentication altogether and hands the view a user whose profile is
+    already loaded, so a pin taken with it is not the cost of any real request.)
+    """
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_session(alice) -> APIClient:
+    return session_client_for(alice)
 
 
 @pytest.fixture

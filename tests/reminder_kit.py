@@ -58,6 +58,7 @@ class FakePushService:
     def __init__(self) -> None:
         self.received: list[Received] = []
         self.scripts: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        self.holds: dict[str, threading.Event] = {}
         self.lock = threading.Lock()
         service = self
 
@@ -66,6 +67,9 @@ class FakePushService:
 
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                hold = service.holds.get(self.path.lstrip("/"))
+                if hold is not None:
+                    hold.wait(timeout=15)  # a push service that hangs until the test releases it
                 with service.lock:
                     service.received.append(
                         Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
@@ -101,6 +105,11 @@ class FakePushService:
     def answer(self, name: str, *statuses: int | tuple[int, dict[str, str]]) -> None:
         """Script the answers for /<name>, in order; the last one repeats."""
         self.scripts[name] = [s if isinstance(s, tuple) else (s, {}) for s in statuses]
+
+    def hold(self, name: str) -> threading.Event:
+        """Requests to /<name> get no answer until the returned event is set (15 s at most)."""
+        self.holds[name] = threading.Event()
+        return self.holds[name]
 
     def requests_to(self, name: str) -> list[Received]:
         with self.lock:

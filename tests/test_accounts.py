@@ -1,11 +1,13 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD, make_checkin, make_custom_emotion, make_token, make_user
+from tests.test_concurrency import run_concurrently
+from tracker import services
 from tracker.models import ApiToken, CheckIn, Emotion, Profile
 
 User = get_user_model()
@@ -253,3 +255,26 @@ def test_an_unknown_token_is_a_401(alice):
     client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
 
     assert client.get("/api/me").status_code == 401
+
+
+def test_usernames_differing_only_in_case_cannot_both_be_stored(db):
+    get_user_model().objects.create_user(username="Alice", password=PASSWORD)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        get_user_model().objects.create_user(username="alice", password=PASSWORD)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_registrations_of_one_name_in_two_cases_let_exactly_one_through():
+    def register(i: int):
+        try:
+            services.user_register(username="alice" if i % 2 else "Alice", password=PASSWORD)
+            return "registered"
+        except services.ValidationError as exc:
+            return exc.message_dict
+
+    results = run_concurrently(register, 6)
+
+    assert results.count("registered") == 1, results
+    assert all(r == {"username": ["That username is taken."]} for r in results if r != "registered")
+    assert get_user_model().objects.filter(username__iexact="alice").count() == 1

@@ -139,7 +139,7 @@ def test_bad_chart_parameters_are_a_json_400(alice_client):
 def test_charts_need_a_signed_in_user(anon_client):
     response = anon_client.get(f"{WEEK}.png")
 
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401
     assert response["Content-Type"] == "application/json"
 
 
@@ -159,24 +159,24 @@ def test_chart_responses_carry_a_strong_etag_and_revalidate_privately(alice_week
     assert "Authorization" in response["Vary"]
 
 
-def test_a_repeat_request_with_if_none_match_gets_304_without_rendering(alice_week, alice_client):
-    etag = alice_client.get(f"{WEEK}.png")["ETag"]
+def test_a_repeat_request_with_if_none_match_gets_304_without_rendering(alice_week, alice_session):
+    etag = alice_session.get(f"{WEEK}.png")["ETag"]
     charts_cache_cleared()  # even with the bytes gone, a 304 must not draw anything
 
     with (
         mock.patch.object(charts, "render_week", wraps=charts.render_week) as render,
         CaptureQueriesContext(connection) as queries,
     ):
-        response = alice_client.get(f"{WEEK}.png", HTTP_IF_NONE_MATCH=etag)
-        weak = alice_client.get(f"{WEEK}.png", HTTP_IF_NONE_MATCH=f'"other", W/{etag}')
+        response = alice_session.get(f"{WEEK}.png", HTTP_IF_NONE_MATCH=etag)
+        weak = alice_session.get(f"{WEEK}.png", HTTP_IF_NONE_MATCH=f'"other", W/{etag}')
 
     assert response.status_code == weak.status_code == 304
     assert response.content == b""
     assert response["ETag"] == etag
     render.assert_not_called()
-    # Per request: the data fingerprint (count, id sum, latest change) of the week
-    # (the profile comes with authentication: api.authentication joins it in).
-    assert len(queries) == 2, [q["sql"] for q in queries]
+    # Per request: 1-2. the session, its user  3. the user's profile (zone, week start)
+    # 4. the data fingerprint (count, id sum, latest change) of the week
+    assert len(queries) == 2 * 4, [q["sql"] for q in queries]
 
 
 def charts_cache_cleared() -> None:
@@ -185,30 +185,29 @@ def charts_cache_cleared() -> None:
     cache.clear()
 
 
-def test_unchanged_data_is_rendered_once_and_then_served_from_the_cache(alice_week, alice_client):
+def test_unchanged_data_is_rendered_once_and_then_served_from_the_cache(alice_week, alice_session):
     with mock.patch.object(charts, "render_week", wraps=charts.render_week) as render:
-        first = alice_client.get(f"{WEEK}.svg")
+        first = alice_session.get(f"{WEEK}.svg")
         with CaptureQueriesContext(connection) as cached_queries:
-            second = alice_client.get(f"{WEEK}.svg")
+            second = alice_session.get(f"{WEEK}.svg")
 
     assert first.status_code == second.status_code == 200
     assert first.content == second.content
     assert first["ETag"] == second["ETag"]
     assert render.call_count == 1
-    # The data fingerprint only; the bytes come from the cache
-    # (the profile comes with authentication: api.authentication joins it in).
-    assert len(cached_queries) == 1
+    # The session, its user, the profile, and the data fingerprint; the bytes come from the cache.
+    assert len(cached_queries) == 4
 
 
-def test_an_uncached_chart_takes_two_queries(alice_week, alice_client):
+def test_an_uncached_chart_takes_two_queries_beyond_authentication(alice_week, alice_session):
     with CaptureQueriesContext(connection) as queries:
-        response = alice_client.get(f"{WEEK}.png")
+        response = alice_session.get(f"{WEEK}.png")
 
     assert response.status_code == 200
-    # (the profile comes with authentication: api.authentication joins it in)
-    # 1. the data fingerprint of the week (for the ETag)
-    # 2. the check-ins of this and the previous week as tuples (day, emotion coordinates, words)
-    assert len(queries) == 2, [q["sql"] for q in queries]
+    # 1-2. the session, its user  3. the user's profile (zone, week start)
+    # 4. the data fingerprint of the week (for the ETag)
+    # 5. the check-ins of this and the previous week as tuples (day, emotion coordinates, words)
+    assert len(queries) == 5, [q["sql"] for q in queries]
 
 
 def test_a_changed_checkin_changes_the_etag_and_the_picture(alice_week, alice_client):

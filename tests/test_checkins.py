@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_checkin, make_custom_emotion
+from tracker import services
 from tracker.models import CheckIn
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
@@ -84,16 +85,18 @@ def test_posting_the_same_id_three_times_keeps_one_row_and_replays_the_stored_on
 def test_put_creates_then_replaces_by_client_id(alice, alice_client):
     checkin_id = str(uuid.uuid4())
     created = alice_client.put(f"/api/checkins/{checkin_id}/", body(), format="json")
-    replaced = alice_client.put(
-        f"/api/checkins/{checkin_id}/",
-        body(emotion="relieved", intensity=2, need=None, note=""),
-        format="json",
-    )
-    replayed = alice_client.put(
-        f"/api/checkins/{checkin_id}/",
-        body(emotion="relieved", intensity=2, need=None, note=""),
-        format="json",
-    )
+    with time_machine.travel(NOW + dt.timedelta(minutes=1), tick=False):
+        replaced = alice_client.put(
+            f"/api/checkins/{checkin_id}/",
+            body(emotion="relieved", intensity=2, need=None, note=""),
+            format="json",
+        )
+    with time_machine.travel(NOW + dt.timedelta(minutes=2), tick=False):
+        replayed = alice_client.put(
+            f"/api/checkins/{checkin_id}/",
+            body(emotion="relieved", intensity=2, need=None, note=""),
+            format="json",
+        )
 
     assert created.status_code == 201
     assert replaced.status_code == 200
@@ -101,7 +104,9 @@ def test_put_creates_then_replaces_by_client_id(alice, alice_client):
     assert replaced.json()["id"] == checkin_id
     row = CheckIn.objects.get(user=alice)
     assert (row.emotion.slug, row.intensity, row.need, row.note) == ("relieved", 2, None, "")
-    assert replayed.json()["updated_at"] >= replaced.json()["updated_at"]
+    # A real change moves updated_at; the replay of the same body changes nothing, not even that.
+    assert replaced.json()["updated_at"] > created.json()["updated_at"]
+    assert replayed.json() == replaced.json()
 
 
 def test_put_with_a_different_id_in_the_body_is_refused(alice, alice_client):
@@ -350,30 +355,32 @@ def test_bad_list_filters_are_a_400(alice_client, query):
     assert response.status_code == 400
 
 
-def test_the_list_takes_one_query_however_many_rows(alice, alice_client):
+def test_the_list_takes_one_query_beyond_authentication_however_many_rows(alice, alice_session):
     for hour in range(30):
         make_checkin(alice, occurred_at=NOW - dt.timedelta(hours=hour), need="connection", sensation="heavy")
 
     with CaptureQueriesContext(connection) as queries:
-        response = alice_client.get("/api/checkins/?limit=20")
+        response = alice_session.get("/api/checkins/?limit=20")
 
     assert response.status_code == 200
     assert len(response.json()["results"]) == 20
-    # 1. the page of check-ins joined with emotion, need, sensation and body area
-    assert len(queries) == 1, json.dumps([q["sql"] for q in queries], indent=1)
+    # 1-2. the session, its user (the app's browsers sign in with a session cookie)
+    # 3. the page of check-ins joined with emotion, need, sensation and body area
+    assert len(queries) == 3, json.dumps([q["sql"] for q in queries], indent=1)
 
 
-def test_creating_a_checkin_with_builtin_words_writes_without_looking_anything_up(alice, alice_client):
-    alice_client.post("/api/checkins/", body(), format="json")  # the first write loads the built-in words
+def test_creating_a_checkin_with_builtin_words_writes_without_looking_anything_up(alice, alice_session):
+    alice_session.post("/api/checkins/", body(), format="json")  # the first write loads the built-in words
 
     with CaptureQueriesContext(connection) as queries:
-        response = alice_client.post("/api/checkins/", body(), format="json")
+        response = alice_session.post("/api/checkins/", body(), format="json")
 
     assert response.status_code == 201
-    # 1. the insert (the built-in words are known to the process; the profile came with the user)
-    inserts = [q["sql"] for q in queries if "INSERT" in q["sql"]]
-    assert len(inserts) == 1
-    assert not [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    # 1-2. the session, its user  3. the user's profile (its zone gives the local date)
+    # 4. the insert (the built-in words are known to the process: no lookup)
+    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    tables = [sql.split(" FROM ")[1].split()[0] if " FROM " in sql else sql.split()[0] for sql in statements]
+    assert tables == ['"django_session"', '"auth_user"', '"tracker_profile"', "INSERT"], tables
 
 
 def test_a_builtin_word_added_after_the_process_started_is_still_found(alice, alice_client):
@@ -397,3 +404,15 @@ def test_a_lone_surrogate_in_a_note_is_a_400_not_a_server_error(alice_client):
     assert response.status_code == 400
     assert "note" in response.json()
     assert not CheckIn.objects.exists()
+
+
+def test_two_patches_of_different_fields_from_their_own_reads_keep_both(alice, alice_client):
+    checkin = make_checkin(alice, occurred_at=NOW - dt.timedelta(hours=1), note="before", intensity=2)
+    first_read = CheckIn.objects.get(pk=checkin.pk)
+    second_read = CheckIn.objects.get(pk=checkin.pk)
+
+    services.checkin_update(checkin=first_read, data={"note": "after"})
+    services.checkin_update(checkin=second_read, data={"intensity": 7})
+
+    checkin.refresh_from_db()
+    assert (checkin.note, checkin.intensity) == ("after", 7)

@@ -252,3 +252,43 @@ def test_make_run_starts_the_dispatcher_beside_the_web_server():
 
     assert any("gunicorn" in name for name in names)
     assert any(name.endswith("manage.py sendreminders") for name in names)
+
+
+def test_a_reminder_patch_that_read_the_row_before_a_claim_does_not_resend_the_occurrence(alice, service):
+    import time_machine
+
+    from tracker import reminders
+
+    due = utc(2026, 6, 1, 6)  # 08:00 in Berlin
+    reminder = make_reminder(alice, time="08:00", due_at=due)
+    make_subscription(alice, service, "alice-phone")
+    with time_machine.travel(due - dt.timedelta(seconds=1), tick=False):
+        read_by_the_patch = reminders.reminder_for_user(user=alice, reminder_id=reminder.uuid)
+        dispatcher.dispatch_due(now=due + dt.timedelta(seconds=1))  # claims and sends 08:00 meanwhile
+        reminders.reminder_update(
+            reminder=read_by_the_patch, data={"label": "morning"}, profile=alice.profile
+        )
+    later = dispatcher.dispatch_due(now=due + dt.timedelta(seconds=2))
+
+    assert later.claimed == 0
+    assert len(service.received) == 1
+    reminder.refresh_from_db()
+    assert (reminder.label, reminder.next_fire_at) == ("morning", utc(2026, 6, 2, 6))
+
+
+def test_a_zone_change_racing_a_claim_does_not_resend_the_occurrence(alice, service):
+    import time_machine
+
+    from tracker import services
+
+    due = utc(2026, 6, 1, 6)  # 08:00 in Berlin
+    make_reminder(alice, time="08:00", due_at=due)
+    make_subscription(alice, service, "alice-phone")
+    with time_machine.travel(due - dt.timedelta(seconds=1), tick=False):
+        profile = services.profile_get(user=alice)  # read by the PATCH /api/me before the claim
+        dispatcher.dispatch_due(now=due + dt.timedelta(seconds=1))
+        services.profile_update(profile=profile, timezone_name="Europe/Paris")  # same wall clock as Berlin
+    later = dispatcher.dispatch_due(now=due + dt.timedelta(seconds=2))
+
+    assert later.claimed == 0
+    assert len(service.received) == 1

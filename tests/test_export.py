@@ -255,24 +255,25 @@ def test_the_download_file_name_uses_the_users_local_date(alice, alice_client):
 
 
 @pytest.mark.parametrize("count", [2, 40])
-def test_export_issues_a_fixed_number_of_queries_however_many_checkins(alice, alice_client, count):
+def test_export_issues_a_fixed_number_of_queries_however_many_checkins(alice, alice_session, count):
     for minute in range(count):
         make_checkin(
             alice, occurred_at=NOW - dt.timedelta(minutes=minute + 1), need="rest", body_area="chest"
         )
 
     with CaptureQueriesContext(connection) as json_queries:
-        _, body = export(alice_client)
+        _, body = export(alice_session)
     with CaptureQueriesContext(connection) as csv_queries:
-        _, csv_body = export(alice_client, "csv")
+        _, csv_body = export(alice_session, "csv")
 
     assert len(json.loads(body)["checkins"]) == count
     assert csv_body.count("\r\n") == count + 1
-    # 1-3. custom emotions, needs, sensations  4. reminders  5. check-ins with their slugs joined
-    # (one chunked cursor) (the profile comes with authentication: api.authentication joins it in)
-    assert len(json_queries) == 5, [q["sql"] for q in json_queries.captured_queries]
-    # Check-ins with their slugs joined (the profile comes with authentication)
-    assert len(csv_queries) == 1, [q["sql"] for q in csv_queries.captured_queries]
+    # 1-2. the session, its user  3. the user's profile
+    # 4-6. custom emotions, needs, sensations  7. reminders  8. check-ins with their slugs joined
+    # (one chunked cursor)
+    assert len(json_queries) == 8, [q["sql"] for q in json_queries.captured_queries]
+    # 1-3. the session, its user, its profile  4. check-ins with their slugs joined
+    assert len(csv_queries) == 4, [q["sql"] for q in csv_queries.captured_queries]
 
 
 MEMORY_BOUND_BYTES = 2 * 1024 * 1024

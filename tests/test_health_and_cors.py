@@ -1,7 +1,4 @@
-from unittest import mock
-
 import pytest
-from django.db import OperationalError
 from django.test import override_settings
 
 
@@ -11,15 +8,6 @@ def test_health_is_ok_when_the_database_answers(client):
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
-
-
-@pytest.mark.django_db
-def test_health_is_503_when_the_database_does_not_answer(client):
-    with mock.patch("api.views.connection.cursor", side_effect=OperationalError("server closed")):
-        response = client.get("/healthz")
-
-    assert response.status_code == 503
-    assert response.json() == {"status": "unavailable"}
 
 
 @override_settings(CORS_ALLOWED_ORIGINS=["https://app.example.org"])

@@ -96,19 +96,22 @@ def test_a_person_can_keep_a_bounded_number_of_reminders(alice, alice_client):
     assert Reminder.objects.filter(user=alice).count() == REMINDERS_PER_USER_MAX
 
 
-def test_the_list_shows_only_the_callers_reminders_in_time_order_in_one_query(alice, bob, alice_client):
+def test_the_list_shows_only_the_callers_reminders_in_time_order_in_one_query_beyond_authentication(
+    alice, bob, alice_session
+):
     late = make_reminder(alice, time="21:00")
     early = make_reminder(alice, time="07:15", days=["sat"])
     make_reminder(bob, time="08:00")
 
     with CaptureQueriesContext(connection) as queries:
-        response = alice_client.get("/api/reminders/")
+        response = alice_session.get("/api/reminders/")
 
     assert response.status_code == 200
     assert [r["id"] for r in response.json()] == [str(early.uuid), str(late.uuid)]
     assert response.json()[0]["days"] == ["sat"]
-    # 1: SELECT the caller's reminders ORDER BY time, id (force_authenticate: no session/user query)
-    assert len(queries) == 1
+    # 1-2. the session, its user (the app's browsers sign in with a session cookie)
+    # 3. SELECT the caller's reminders ORDER BY time, id
+    assert len(queries) == 3, [q["sql"] for q in queries]
 
 
 def test_another_users_reminder_is_a_404_like_an_unknown_or_malformed_id(alice, bob, bob_client):
@@ -190,4 +193,4 @@ def test_a_pause_moves_every_next_fire_past_it_and_ending_it_brings_them_back(al
 def test_reminders_need_a_signed_in_user(db, anon_client):
     response = anon_client.get("/api/reminders/")
 
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401

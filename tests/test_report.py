@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_checkin, make_custom_emotion
+from tracker import report
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 PAGE_HEADINGS = [
@@ -171,19 +172,19 @@ def test_the_report_requires_authentication(anon_client):
 
 
 @pytest.mark.parametrize("checkins", [3, 30])
-def test_the_report_issues_a_fixed_number_of_queries(alice, alice_client, checkins):
+def test_the_report_issues_a_fixed_number_of_queries(alice, alice_session, checkins):
     for hour in range(checkins):
         make_checkin(alice, occurred_at=NOW - dt.timedelta(hours=hour * 5 + 1), need="rest", note="n")
 
     with CaptureQueriesContext(connection) as queries:
-        pdf_pages(alice_client.get("/api/report.pdf?include_notes=true"))
+        pdf_pages(alice_session.get("/api/report.pdf?include_notes=true"))
 
-    # (the profile comes with authentication: api.authentication joins it in)
-    # 1. the series (range_trends)  2. days with a check-in
-    # 3-7. emotions, needs, body areas, sensations, emotion–need pairs
-    # 8-11. week_trends of each week in the range (26 Oct to 22 Nov: four Monday-to-Sunday weeks)
-    # 12. notes
-    assert len(queries) == 12, [q["sql"] for q in queries.captured_queries]
+    # 1-2. the session, its user  3. the user's profile (zone, week start)
+    # 4. the series (range_trends)  5. days with a check-in
+    # 6-10. emotions, needs, body areas, sensations, emotion–need pairs
+    # 11-14. week_trends of each week in the range (26 Oct to 22 Nov: four Monday-to-Sunday weeks)
+    # 15. notes
+    assert len(queries) == 15, [q["sql"] for q in queries.captured_queries]
 
 
 def test_making_the_report_logs_nothing_of_the_notes(alice, alice_client, alices_weeks, caplog):
@@ -195,3 +196,17 @@ def test_making_the_report_logs_nothing_of_the_notes(alice, alice_client, alices
     # fontTools would list, at INFO, the glyphs it embeds: the letters of the person's notes.
     chatty = [r for r in caplog.records if r.name.startswith("fontTools") and r.levelno < logging.WARNING]
     assert chatty == []
+
+
+def test_the_notes_pages_are_bounded_and_keep_the_newest_notes(alice, alice_client, monkeypatch):
+    monkeypatch.setattr(report, "NOTES_PAGES_MAX", 2)
+    words = "A long evening of turning things over, again and again, until the light changed. "
+    for hour in range(5):
+        note = f"note {hour} " + (words * 70)[:4990]  # 53 lines: about a page each
+        make_checkin(alice, occurred_at=NOW - dt.timedelta(hours=hour + 1), note=note)
+
+    pages = pdf_pages(alice_client.get("/api/report.pdf?include_notes=true"))
+
+    assert len(pages) == 5 + 2
+    assert "Only the newest note of this range fits here; the export has all of them." in pages[5]
+    assert "note 0" in pages[5] and "note 1" not in "".join(pages[5:])

@@ -8,7 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import client_for
+from tests.conftest import client_for, session_client_for
 from tests.factories import make_checkin, make_user
 from tracker import trends
 from tracker.models import CheckIn
@@ -294,18 +294,19 @@ def test_a_bad_week_start_is_a_400_with_a_field_error(alice_client, query, field
 
 
 def test_trends_need_a_signed_in_user(anon_client):
-    assert anon_client.get("/api/trends/week").status_code in (401, 403)
-    assert anon_client.get("/api/trends/range").status_code in (401, 403)
+    assert anon_client.get("/api/trends/week").status_code == 401
+    assert anon_client.get("/api/trends/range").status_code == 401
 
 
-def test_week_trends_take_one_query(dana_client):
+def test_week_trends_take_one_query_beyond_authentication(dana):
+    client = session_client_for(dana)
     with CaptureQueriesContext(connection) as queries:
-        response = dana_client.get("/api/trends/week", {"start": "2025-10-26"})
+        response = client.get("/api/trends/week", {"start": "2025-10-26"})
 
     assert response.status_code == 200
-    # The check-ins of this and the previous week as tuples (day, emotion coordinates, words)
-    # (the profile comes with authentication: api.authentication joins it in)
-    assert len(queries) == 1, [q["sql"] for q in queries]
+    # 1-2. the session, its user  3. the user's profile (zone, week start)
+    # 4. the check-ins of this and the previous week as tuples (day, emotion coordinates, words)
+    assert len(queries) == 4, [q["sql"] for q in queries]
 
 
 # --- range ---------------------------------------------------------------------------------------
@@ -418,14 +419,15 @@ def test_five_years_by_month_is_allowed(alice_client):
     assert len(response.json()["buckets"]) == 60
 
 
-def test_range_trends_take_one_query(gus):
+def test_range_trends_take_one_query_beyond_authentication(gus):
+    client = session_client_for(gus)
     with CaptureQueriesContext(connection) as queries:
-        response = client_for(gus).get("/api/trends/range", {"from": "2025-01-01", "to": "2026-03-01"})
+        response = client.get("/api/trends/range", {"from": "2025-01-01", "to": "2026-03-01"})
 
     assert response.status_code == 200
-    # The series of the range, grouped by week in SQL
-    # (the profile comes with authentication: api.authentication joins it in)
-    assert len(queries) == 1, [q["sql"] for q in queries]
+    # 1-2. the session, its user  3. the user's profile (zone, week start)
+    # 4. the series of the range, grouped by week in SQL
+    assert len(queries) == 4, [q["sql"] for q in queries]
 
 
 # --- calendar helpers ------------------------------------------------------------------------------

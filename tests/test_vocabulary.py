@@ -87,15 +87,16 @@ def test_the_vocabulary_lists_builtin_words_and_only_the_callers_own(alice, bob,
     assert abandoned["is_interpretation"] and abandoned["suggested_needs"]
 
 
-def test_the_vocabulary_takes_six_queries(alice, alice_client):
+def test_the_vocabulary_takes_six_queries_beyond_authentication(alice, alice_session):
     make_custom_emotion(alice, "wobbly")
 
     with CaptureQueriesContext(connection) as queries:
-        response = alice_client.get("/api/vocabulary")
+        response = alice_session.get("/api/vocabulary")
 
     assert response.status_code == 200
-    # emotions, their suggested emotions, their suggested needs, needs, sensations, body areas
-    assert len(queries) == 6, json.dumps([q["sql"] for q in queries], indent=1)
+    # 1-2. the session, its user (the app's browsers sign in with a session cookie)
+    # 3-8. emotions, their suggested emotions, their suggested needs, needs, sensations, body areas
+    assert len(queries) == 8, json.dumps([q["sql"] for q in queries], indent=1)
 
 
 @pytest.mark.parametrize(

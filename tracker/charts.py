@@ -197,14 +197,43 @@ def chart_etag(*, kind: str, user_id: int, params: tuple, theme: str, fmt: str, 
     return '"' + hashlib.sha256(material.encode()).hexdigest()[:32] + '"'
 
 
-def cached_render(*, etag: str, render: Callable[[], bytes]) -> bytes:
+def cached_render(*, etag: str, user_id: int, render: Callable[[], bytes]) -> bytes:
     """The bytes for `etag` from Django's cache, rendering (once) only when they are not there."""
     key = f"chart:{etag.strip(chr(34))}"
     data = cache.get(key)
     if data is None:
         data = render()
         cache.set(key, data, CACHE_SECONDS)
+        _index_add(user_id=user_id, key=key)
     return data
+
+
+# Each user's cached chart keys, so deleting the account deletes its charts too: their SVG descriptions
+# name the person's top feeling and need. (Caches cannot list keys by prefix; Redis and files alike.)
+INDEX_MAX = 1000  # keys expire after CACHE_SECONDS anyway; the newest are kept
+
+
+def _index_key(user_id: int) -> str:
+    return f"chart-index:{user_id}"
+
+
+def _index_add(*, user_id: int, key: str) -> None:
+    index = _index_key(user_id)
+    for _attempt in range(3):
+        keys = cache.get(index) or []
+        if key in keys:
+            return
+        cache.set(index, [*keys, key][-INDEX_MAX:], CACHE_SECONDS)
+        # Two renders for one person at the same moment (two workers) may each write the index: check
+        # that this key survived, else add it again.
+        if key in (cache.get(index) or []):
+            return
+
+
+def charts_forget(*, user_id: int) -> None:
+    """Remove every cached chart of the user (account deletion)."""
+    index = _index_key(user_id)
+    cache.delete_many([*(cache.get(index) or []), index])
 
 
 # --- week --------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Import of Attune JSON, Attune CSV and Daylio CSV exports.
 
-The format is read from the content, never from the file name. The whole import is one transaction:
+The format is read from the content, never from the file name. The whole file is read and checked before
+anything is written (see import_file for how it is written):
 
 - A file that is not what it claims is refused whole (ValidationError on `file`, HTTP 400, nothing
   written): not UTF-8 text, binary, truncated or invalid JSON, a JSON that is not an Attune export or of an
@@ -24,13 +25,13 @@ date, time, mood label (case-folded) and note, so importing the same file again,
 different mapping, adds nothing. Rows whose id the account already holds are counted in `skipped`.
 """
 
-import copy
 import csv
 import datetime as dt
 import html.parser
 import io
 import json
 import re
+import time
 import uuid
 import zoneinfo
 from collections.abc import Iterable
@@ -39,7 +40,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -50,6 +51,12 @@ from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, 
 NOTE_MAX_LENGTH = 5000
 ERRORS_REPORTED_MAX = 100  # the response stays small however broken a big file is
 BATCH_SIZE = 1000
+# Check-ins per write transaction: each holds SQLite's write lock for a few milliseconds, so other people's
+# saves wait that long at most, not for the whole import.
+WRITE_CHUNK_ROWS = 500
+# An import stops writing after this long (counted from its start) and says so; sending the file again
+# completes it. Keeps the largest import well inside the web server's worker timeout (tracker.serve).
+IMPORT_SECONDS_MAX = 30
 DAYLIO_HEADER_8 = ("full_date", "date", "weekday", "time", "mood", "activities", "note_title", "note")
 DAYLIO_HEADER_7 = ("year", "date", "weekday", "time", "mood", "activities", "note")
 # Daylio's five default moods. Pleasantness falls from rad to awful; intensity grows toward both ends,
@@ -68,6 +75,16 @@ DAYLIO_NAMESPACE = uuid.UUID("6f0f4f8e-6a8e-4f2b-9a53-2f7c6f1d0c51")
 
 class RowError(Exception):
     """A problem with one row; the row is skipped and reported."""
+
+
+class ImportInterrupted(Exception):
+    """Writing stopped part-way (the database was busy or away, or the import ran out of time). The rows
+    written so far are kept."""
+
+    def __init__(self, *, result: "ImportResult", remaining: int) -> None:
+        super().__init__(f"import interrupted with {remaining} rows left")
+        self.result = result
+        self.remaining = remaining
 
 
 def file_error(message: str) -> ValidationError:
@@ -151,7 +168,16 @@ def import_file(
     mapping: dict[str, str] | None = None,
     now: dt.datetime | None = None,
 ) -> ImportResult:
-    """Import an export file into `user`'s account in one transaction; see the module docstring."""
+    """Import an export file into `user`'s account; see the module docstring.
+
+    The whole file is read and checked first, writing nothing. Then the account's settings and words go
+    in one short transaction and the check-ins in transactions of WRITE_CHUNK_ROWS rows, so an import never
+    holds the database's write lock for long (SQLite has a single one, shared by every account). Should
+    writing stop part-way (a busy database, or IMPORT_SECONDS_MAX passed), ImportInterrupted says how far
+    it got; sending the same file again completes the import, because rows whose id the account holds are
+    skipped.
+    """
+    started = time.monotonic()
     now = now or timezone.now()
     mapping = mapping_validate(user=user, mapping=mapping or {})
     text = _decode(data)
@@ -160,14 +186,23 @@ def import_file(
         parsed = _parse_attune_json(text)
     else:
         parsed = _parse_csv(text, mapping=mapping, zone=zoneinfo.ZoneInfo(profile.timezone), profile=profile)
-    for _attempt in range(2):
-        try:
-            return _write(user=user, parsed=parsed, now=now)
-        except IntegrityError:
-            # A check-in of the file was written by the app (an offline phone replaying its outbox) between
-            # reading the account's ids and inserting: the transaction rolled back; read them again.
-            continue
-    raise file_error("The import collided with other changes to your account; please try again.")
+    rows = _rows_checked(user=user, parsed=parsed, now=now)
+    result = parsed.result
+    done = 0  # rows written or found written
+    try:
+        profile = _settings_write(user=user, parsed=parsed, now=now)
+        words = _Vocabulary.for_user(user)  # with the ids of the custom words just created
+        for start in range(0, len(rows), WRITE_CHUNK_ROWS):
+            if time.monotonic() - started > IMPORT_SECONDS_MAX:
+                raise ImportInterrupted(result=result, remaining=len(rows) - done)
+            chunk = rows[start : start + WRITE_CHUNK_ROWS]
+            imported, skipped = _chunk_write(user=user, rows=chunk, words=words, profile=profile, now=now)
+            result.imported += imported
+            result.skipped += skipped
+            done += len(chunk)
+    except OperationalError as exc:  # the database is busy or away: what is written stays written
+        raise ImportInterrupted(result=result, remaining=len(rows) - done) from exc
+    return result
 
 
 def mapping_validate(*, user: AbstractBaseUser, mapping: Any) -> dict[str, str]:
@@ -297,7 +332,10 @@ def _timestamp(value: str, name: str) -> dt.datetime:
         raise RowError(f"'{name}' is not an ISO 8601 timestamp.") from None
     if timezone.is_naive(parsed):
         raise RowError(f"'{name}' needs a UTC offset, e.g. 2026-11-22T08:30:00+01:00.")
-    return parsed.astimezone(dt.UTC)
+    try:
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:  # near year 1 or 9999 the UTC instant is outside Python's calendar
+        raise RowError(f"'{name}' is too far in the past or the future.") from None
 
 
 def _optional_timestamp(value: str | None, name: str) -> dt.datetime | None:
@@ -620,7 +658,10 @@ def daylio_instant(day: dt.date, wall: dt.time, zone: zoneinfo.ZoneInfo) -> dt.d
     that does not exist (skipped when clocks go forward) is read with the offset in force before the jump,
     which lands as far after the jump as the time was after the gap's start (fold=0 in both cases).
     """
-    return dt.datetime.combine(day, wall, tzinfo=zone).astimezone(dt.UTC)
+    try:
+        return dt.datetime.combine(day, wall, tzinfo=zone).astimezone(dt.UTC)
+    except OverflowError:  # 9999-12-31 in a zone behind UTC is in year 10000
+        raise RowError("The date is too far in the past or the future.") from None
 
 
 class _TextExtractor(html.parser.HTMLParser):
@@ -670,10 +711,10 @@ def _storable(value: str) -> bool:
 
 @dataclass
 class _Vocabulary:
-    emotions: dict[str, int]
-    needs: dict[str, int]
-    sensations: dict[str, int]
-    body_areas: dict[str, int]
+    emotions: dict[str, int | None]
+    needs: dict[str, int | None]
+    sensations: dict[str, int | None]
+    body_areas: dict[str, int | None]
 
     @classmethod
     def for_user(cls, user: AbstractBaseUser) -> "_Vocabulary":
@@ -686,11 +727,21 @@ class _Vocabulary:
             body_areas=dict(BodyArea.objects.values_list("slug", "id")),
         )
 
+    def with_custom_words(self, words: dict[str, list[dict[str, Any]]]) -> "_Vocabulary":
+        """Also the file's custom words (their ids are known once they are written)."""
+        for kind in ("emotions", "needs", "sensations"):
+            table = getattr(self, kind)
+            for item in words.get(kind) or []:
+                table.setdefault(item["slug"], None)
+        return self
 
-def _checkin_for(
-    candidate: Candidate, *, user: AbstractBaseUser, words: _Vocabulary, profile: Profile, now: dt.datetime
-) -> CheckIn:
-    """The check-in a candidate becomes, by the same rules as one made in the app, or RowError."""
+
+WORD_FIELDS_OF_ROW = ("emotion", "need", "sensation", "body_area")
+
+
+def _row_check(candidate: Candidate, *, words: _Vocabulary, now: dt.datetime) -> None:
+    """The rules a check-in made in the app obeys, applied to a row before anything is written: RowError
+    when it breaks one. Context tags are normalized in place, as the app normalizes them."""
     c = candidate
     if c.occurred_at < services.EARLIEST_OCCURRED_AT:
         raise RowError("That is too long ago to be a check-in.")
@@ -698,19 +749,9 @@ def _checkin_for(
         raise RowError("A check-in cannot be in the future.")
     if not 0 <= c.intensity <= 10:
         raise RowError("'intensity' must be a whole number from 0 to 10.")
-    ids: dict[str, int | None] = {}
-    for name, table in (
-        ("emotion", words.emotions),
-        ("need", words.needs),
-        ("sensation", words.sensations),
-        ("body_area", words.body_areas),
-    ):
+    for name in WORD_FIELDS_OF_ROW:
         slug = getattr(c, name)
-        if slug is None:
-            ids[name] = None
-        elif slug in table:
-            ids[name] = table[slug]
-        else:
+        if slug is not None and slug not in getattr(words, name + "s"):
             raise RowError(f"Unknown {name.replace('_', ' ')} '{slug[:64]}'.")
     if len(c.note) > NOTE_MAX_LENGTH:
         raise RowError(f"The note is longer than {NOTE_MAX_LENGTH:,} characters.")
@@ -725,27 +766,38 @@ def _checkin_for(
         )
     if not all(_storable(value) for value in (c.note, *tags)):
         raise RowError("The note or a tag holds a NUL character or invalid text.")
-    computed = services.profile_local_date(profile, c.occurred_at)
-    local_date = c.local_date or computed
     # The exported local date is kept (history as lived, in the zone of the day), but it must be a day the
     # instant can belong to somewhere: zones span UTC-12..+14 and a day may start as late as 23:00.
     utc_day = c.occurred_at.date()
-    if not utc_day - dt.timedelta(days=2) <= local_date <= utc_day + dt.timedelta(days=1):
+    if c.local_date and not utc_day - dt.timedelta(days=2) <= c.local_date <= utc_day + dt.timedelta(days=1):
         raise RowError("'local_date' does not fit 'occurred_at'.")
-    return CheckIn(
-        user=user,
-        uuid=c.uuid,
-        occurred_at=c.occurred_at,
-        local_date=local_date,
-        emotion_id=ids["emotion"],
-        intensity=c.intensity,
-        need_id=ids["need"],
-        sensation_id=ids["sensation"],
-        body_area_id=ids["body_area"],
-        note=c.note,
-        context=tags,
-        source=c.source,
-    )
+    c.context = tags
+
+
+def _checkin_values(
+    candidate: Candidate, *, user: AbstractBaseUser, words: _Vocabulary, profile: Profile, now: dt.datetime
+) -> dict[str, Any]:
+    """The check-in a checked row becomes, as {attname: value}; a row without a local date gets one as a
+    new check-in would. Created and updated times are the file's (a lossless round trip keeps them), never
+    later than now."""
+    c = candidate
+    values = {
+        name + "_id": None if getattr(c, name) is None else getattr(words, name + "s")[getattr(c, name)]
+        for name in WORD_FIELDS_OF_ROW
+    }
+    return {
+        **values,
+        "uuid": c.uuid,
+        "user_id": user.pk,
+        "occurred_at": c.occurred_at,
+        "local_date": c.local_date or services.profile_local_date(profile, c.occurred_at),
+        "intensity": c.intensity,
+        "note": c.note,
+        "context": c.context,
+        "source": c.source,
+        "created_at": min(c.created_at or now, now),
+        "updated_at": min(c.updated_at or now, now),
+    }
 
 
 def _existing_ids(*, user: AbstractBaseUser, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
@@ -760,11 +812,34 @@ def _existing_ids(*, user: AbstractBaseUser, ids: Iterable[uuid.UUID]) -> set[uu
     return found
 
 
-def _write(*, user: AbstractBaseUser, parsed: Parsed, now: dt.datetime) -> ImportResult:
-    result = copy.deepcopy(parsed.result)  # what reading found; a retried write starts from it again
+def _rows_checked(*, user: AbstractBaseUser, parsed: Parsed, now: dt.datetime) -> list[Candidate]:
+    """The rows to write, in file order: rows the account already holds are skipped (a second import of
+    the file, or the rest of an interrupted one), rows that break a rule are reported. Reads only."""
+    result = parsed.result
+    words = _Vocabulary.for_user(user).with_custom_words(parsed.custom_words)
+    existing = _existing_ids(user=user, ids=(c.uuid for c in parsed.candidates))
+    seen: set[uuid.UUID] = set()
+    rows = []
+    for candidate in parsed.candidates:
+        if candidate.uuid in existing or candidate.uuid in seen:
+            result.skipped += 1
+            continue
+        try:
+            _row_check(candidate, words=words, now=now)
+        except RowError as exc:
+            result.error(candidate.row, str(exc))
+            continue
+        seen.add(candidate.uuid)
+        rows.append(candidate)
+    return rows
+
+
+def _settings_write(*, user: AbstractBaseUser, parsed: Parsed, now: dt.datetime) -> Profile:
+    """Profile, custom words and reminders of the file, in one short transaction before any check-in: a
+    file-level problem found here (an invalid profile) leaves the account as it was."""
     with transaction.atomic():
         # One import per account at a time (PostgreSQL; SQLite's IMMEDIATE transactions serialize anyway),
-        # so the ids read below are still the account's when the rows go in.
+        # so two imports into a new account cannot both restore its settings.
         profile = Profile.objects.select_for_update().get(pk=services.profile_get(user=user).pk)
         fresh = (
             not CheckIn.objects.filter(user=user).exists() and not Reminder.objects.filter(user=user).exists()
@@ -774,38 +849,47 @@ def _write(*, user: AbstractBaseUser, parsed: Parsed, now: dt.datetime) -> Impor
         _custom_words_create(user=user, words=parsed.custom_words)
         if parsed.reminders and fresh:
             _reminders_restore(user=user, profile=profile, reminders=parsed.reminders, now=now)
-        words = _Vocabulary.for_user(user)
-        existing = _existing_ids(user=user, ids=(c.uuid for c in parsed.candidates))
-        seen: set[uuid.UUID] = set()
-        new: list[tuple[CheckIn, Candidate]] = []
-        for candidate in parsed.candidates:
-            if candidate.uuid in existing or candidate.uuid in seen:
-                result.skipped += 1
-                continue
-            try:
-                checkin = _checkin_for(candidate, user=user, words=words, profile=profile, now=now)
-            except RowError as exc:
-                result.error(candidate.row, str(exc))
-                continue
-            seen.add(candidate.uuid)
-            new.append((checkin, candidate))
-        created = CheckIn.objects.bulk_create([checkin for checkin, _ in new], batch_size=BATCH_SIZE)
-        _timestamps_restore(created=created, candidates=[candidate for _, candidate in new], now=now)
-        result.imported = len(created)
-    return result
+    return profile
 
 
-def _timestamps_restore(*, created: list[CheckIn], candidates: list[Candidate], now: dt.datetime) -> None:
-    """Give imported rows the created/updated times of the file: bulk_create stamps auto_now fields with
-    the time of the import, and a lossless round trip must keep them. bulk_update writes values as given."""
-    changed = []
-    for checkin, candidate in zip(created, candidates, strict=True):
-        if candidate.created_at or candidate.updated_at:
-            checkin.created_at = min(candidate.created_at or checkin.created_at, now)
-            checkin.updated_at = min(candidate.updated_at or checkin.updated_at, now)
-            changed.append(checkin)
-    if changed:
-        CheckIn.objects.bulk_update(changed, ["created_at", "updated_at"], batch_size=BATCH_SIZE)
+def _insert_statement() -> tuple[str, list]:
+    fields = [field for field in CheckIn._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    # Names come from the model, values are parameters.
+    return f"INSERT INTO {quote(CheckIn._meta.db_table)} ({columns}) VALUES ({placeholders})", fields  # noqa: S608
+
+
+def _chunk_write(
+    *, user: AbstractBaseUser, rows: list[Candidate], words: _Vocabulary, profile: Profile, now: dt.datetime
+) -> tuple[int, int]:
+    """Insert one chunk of checked rows in its own transaction. Returns (written, skipped): a row the
+    account gained meanwhile (an offline phone replaying its outbox, the same file sent twice at once)
+    is skipped.
+
+    Every value is converted for the database before the transaction starts, and the rows go in with one
+    executemany: SQLite's write lock is then held for milliseconds. (bulk_create does that conversion
+    while holding it, a few hundred milliseconds per chunk: writers waiting in SQLite's busy handler,
+    which retries at intervals of up to 100 ms, then rarely found the lock free between two chunks.)
+    """
+    sql, fields = _insert_statement()
+    database = connections[DEFAULT_DB_ALIAS]  # the object itself: `connection` is a per-access proxy
+    params = {}
+    for candidate in rows:
+        values = _checkin_values(candidate, user=user, words=words, profile=profile, now=now)
+        params[candidate.uuid] = [field.get_db_prep_save(values[field.attname], database) for field in fields]
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                taken = _existing_ids(user=user, ids=params)
+                new = [values for checkin_id, values in params.items() if checkin_id not in taken]
+                with connection.cursor() as cursor:
+                    cursor.executemany(sql, new)
+            return len(new), len(rows) - len(new)
+        except IntegrityError:
+            continue  # an id of the chunk was written between reading the ids and inserting: read again
+    raise file_error("The import collided with other changes to your account; please try again.")
 
 
 def _profile_restore(*, profile: Profile, values: dict[str, Any]) -> Profile:

@@ -120,7 +120,7 @@ def _b64url_decode(value: str) -> bytes | None:
 def _endpoint_allowed(endpoint: str) -> bool:
     """https to a known push service. The server POSTs to this URL, so it must not reach anything else.
 
-    PUSH_SERVICE_HOSTS lists host suffixes (empty: any https host); PUSH_ALLOW_INSECURE_ENDPOINTS (tests,
+    PUSH_SERVICE_HOSTS lists host suffixes ("*": any https host); PUSH_ALLOW_INSECURE_ENDPOINTS (tests,
     development) also admits http on loopback, where the tests run a fake push service.
     """
     try:
@@ -138,7 +138,7 @@ def _endpoint_allowed(endpoint: str) -> bool:
     if settings.PUSH_ALLOW_INSECURE_ENDPOINTS and host in ("127.0.0.1", "localhost", "::1"):
         return True
     suffixes = settings.PUSH_SERVICE_HOSTS
-    return not suffixes or any(host == s or host.endswith("." + s) for s in suffixes)
+    return "*" in suffixes or any(host == s or host.endswith("." + s) for s in suffixes)
 
 
 def push_subscription_save(

@@ -195,14 +195,22 @@ def reminder_create(*, user: AbstractBaseUser, data: dict[str, Any], profile: Pr
 
 
 def reminder_update(*, reminder: Reminder, data: dict[str, Any], profile: Profile) -> Reminder:
-    """PATCH: change the given fields; the next fire is recomputed from now."""
+    """PATCH: change the given fields; the next fire is recomputed from now.
+
+    The row is read again under a lock (the dispatcher may have claimed an occurrence since the request
+    read it), and the next fire is computed after the last one sent: writing back the `next_fire_at` the
+    request read would hand an occurrence already sent to the dispatcher a second time.
+    """
     values = _reminder_values(data)
-    for field, value in values.items():
-        setattr(reminder, field, value)
-    reminder.next_fire_at = reminder_next_fire_at(reminder=reminder, profile=profile)
     with transaction.atomic():
-        reminder.save()
-    return reminder
+        fresh = Reminder.objects.select_for_update().get(pk=reminder.pk)
+        for field, value in values.items():
+            setattr(fresh, field, value)
+        now = timezone.now()
+        after = max(now, fresh.last_fired_at) if fresh.last_fired_at else now
+        fresh.next_fire_at = reminder_next_fire_at(reminder=fresh, profile=profile, now=after)
+        fresh.save(update_fields=[*values, "next_fire_at", "updated_at"])
+    return fresh
 
 
 def reminder_delete(*, reminder: Reminder) -> None:
@@ -210,12 +218,19 @@ def reminder_delete(*, reminder: Reminder) -> None:
 
 
 def reminders_reschedule_for_user(*, user: AbstractBaseUser, now: dt.datetime | None = None) -> int:
-    """Recompute every reminder of `user` (after a time-zone or pause change). Two queries."""
+    """Recompute every reminder of `user` (after a time-zone or pause change). Two queries.
+
+    As in reminder_update, the rows are locked and each is scheduled after its last fire, so a
+    dispatcher claim in between cannot be undone into a second send.
+    """
     profile = Profile.objects.get(user=user)
-    reminders = list(Reminder.objects.filter(user=user))
-    for reminder in reminders:
-        reminder.next_fire_at = reminder_next_fire_at(reminder=reminder, profile=profile, now=now)
-    Reminder.objects.bulk_update(reminders, ["next_fire_at"])
+    now = now or timezone.now()
+    with transaction.atomic():
+        reminders = list(Reminder.objects.select_for_update().filter(user=user))
+        for reminder in reminders:
+            after = max(now, reminder.last_fired_at) if reminder.last_fired_at else now
+            reminder.next_fire_at = reminder_next_fire_at(reminder=reminder, profile=profile, now=after)
+        Reminder.objects.bulk_update(reminders, ["next_fire_at"])
     return len(reminders)
 
 

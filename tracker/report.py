@@ -32,7 +32,12 @@ DEFAULT_DAYS = 28  # "how has it been?" usually means the last few weeks
 MAX_DAYS = 3 * 366
 TABLE_ROWS = 10
 WEEKS_SUMMARISED = 8  # the most recent weeks of the range get their own sentences
-NOTES_MAX = 1000  # newest notes kept when a long range holds more; the notes page says so
+NOTES_MAX = 1000  # newest notes read when a long range holds more
+# Every character of a note is a glyph matplotlib's PDF backend handles in Python (kerning included): a
+# page of notes takes 0.2-0.5 s, and 1,000 notes of 5,000 characters (~1,000 pages) took minutes. The
+# newest notes that fit these pages are shown (the first notes page says so); the export keeps them all.
+NOTES_PAGES_MAX = 12
+NOTES_LINES_PER_PAGE = 52
 PAGE = (8.27, 11.69)  # A4 portrait, inches
 LEFT, RIGHT = 0.08, 0.92
 COLOURS = charts.PALETTE["light"]
@@ -46,13 +51,13 @@ def resolve_report_range(
 ) -> tuple[dt.date, dt.date]:
     """`to` defaults to today (local) and `from` to four weeks before it; at most three years."""
     date_to = date_to or trends.current_local_date(profile=profile, now=now)
-    date_from = date_from or date_to - dt.timedelta(days=DEFAULT_DAYS - 1)
+    trends.check_date(date_to, "to")
+    date_from = date_from or max(trends.MIN_DATE, date_to - dt.timedelta(days=DEFAULT_DAYS - 1))
+    trends.check_date(date_from, "from")
     if date_from > date_to:
         raise ValidationError({"from": ["'from' must not be after 'to'."]})
     if (date_to - date_from).days + 1 > MAX_DAYS:
         raise ValidationError({"to": ["Choose a range of at most 3 years."]})
-    if date_from < trends.MIN_DATE:
-        raise ValidationError({"from": ["Choose a date from 1900 on."]})
     return date_from, date_to
 
 
@@ -420,22 +425,37 @@ def _summary_page(data: dict[str, Any]):
     return figure
 
 
+def _note_lines(data: dict[str, Any], note_row: tuple) -> list[tuple[str, bool]]:
+    """One note as (text, is heading) lines: its local time and feeling, then its wrapped text."""
+    occurred_at, emotion, intensity, need, note = note_row
+    local = occurred_at.astimezone(data["zone"])
+    when = f"{local.strftime('%a')} {long_date(local.date())}, {local.strftime('%H:%M')}"
+    heading = f"{when} – {emotion} ({intensity}/10)"
+    lines = [(heading + (f", needing {need}" if need else ""), True)]
+    for paragraph in note.splitlines() or [""]:
+        lines.extend((part, False) for part in textwrap.wrap(paragraph, width=95) or [""])
+    lines.append(("", False))
+    return lines
+
+
 def _notes_pages(data: dict[str, Any]) -> Iterator[Any]:
     notes = data["notes"]
-    dropped = len(notes) > NOTES_MAX
-    notes = notes[-NOTES_MAX:]
+    budget = NOTES_PAGES_MAX * NOTES_LINES_PER_PAGE - 1  # a line for the notice below
+    blocks: list[list[tuple[str, bool]]] = []
+    used = 0
+    for note_row in reversed(notes[-NOTES_MAX:]):  # newest first, until the pages are full
+        block = _note_lines(data, note_row)
+        if used + len(block) > budget:
+            break
+        blocks.append(block)
+        used += len(block)
     lines: list[tuple[str, bool]] = []  # (text, is heading)
-    if dropped:
-        lines.append((f"Only the newest {NOTES_MAX} notes of this range are shown.", False))
-    for occurred_at, emotion, intensity, need, note in notes:
-        local = occurred_at.astimezone(data["zone"])
-        when = f"{local.strftime('%a')} {long_date(local.date())}, {local.strftime('%H:%M')}"
-        heading = f"{when} – {emotion} ({intensity}/10)"
-        lines.append((heading + (f", needing {need}" if need else ""), True))
-        for paragraph in note.splitlines() or [""]:
-            lines.extend((part, False) for part in textwrap.wrap(paragraph, width=95) or [""])
-        lines.append(("", False))
-    per_page = 52
+    if len(blocks) < len(notes):
+        shown = "note of this range fits" if len(blocks) == 1 else f"{len(blocks)} notes of this range fit"
+        lines.append((f"Only the newest {shown} here; the export has all of them.", False))
+    for block in reversed(blocks):  # oldest first
+        lines.extend(block)
+    per_page = NOTES_LINES_PER_PAGE
     pages = [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [
         [("No notes in this range.", False)]
     ]

@@ -20,6 +20,11 @@ def commands() -> list[list[str]]:
         "--bind", f"{host}:{port}",
         "--workers", workers,
         "--worker-class", "sync",  # measured faster than gthread here; charts are CPU-bound
+        # A worker silent this long is killed. The longest requests stay well inside it: an import stops
+        # writing after 30 s (tracker.imports.IMPORT_SECONDS_MAX), a lock is waited for at most
+        # DATABASE_BUSY_TIMEOUT (20 s), the report is bounded (tracker.report).
+        "--timeout", "60",
+        "--graceful-timeout", "30",
         "--access-logfile", "-",
         # Path without the query string: the calendar feed's token must not land in logs.
         "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -26,7 +26,10 @@ User = get_user_model()
 
 # A phone's clock may run a little ahead of the server's; beyond this a check-in is in the future.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+# Instants the app can compute with: a local date, a week or a month around them, and a reminder's search
+# for its next day, all stay inside Python's calendar (year 1 to 9999). Every instant accepted lies here.
 EARLIEST_OCCURRED_AT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST_INSTANT = dt.datetime(9999, 11, 30, tzinfo=dt.UTC)
 CONTEXT_MAX_TAGS = 10
 CONTEXT_TAG_MAX_LENGTH = 40
 
@@ -60,6 +63,35 @@ def profile_local_date(profile: Profile, occurred_at: dt.datetime) -> dt.date:
     return local_date_for(
         occurred_at, zone=zoneinfo.ZoneInfo(profile.timezone), day_starts_at=profile.day_starts_at
     )
+
+
+# --- health ------------------------------------------------------------------------------------
+
+HEALTH_WAIT_SECONDS = 2  # a health check answers quickly, even when the database makes writers wait
+
+
+def database_writable_check() -> None:
+    """Raise (a DatabaseError) unless the database would take a write within HEALTH_WAIT_SECONDS.
+
+    SQLite: take the write lock (BEGIN IMMEDIATE) and release it. PostgreSQL: a transaction there must not
+    be read-only (a replica, a server in recovery, default_transaction_read_only). Nothing is written.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout")
+            (usual,) = cursor.fetchone()
+            cursor.execute(f"PRAGMA busy_timeout = {HEALTH_WAIT_SECONDS * 1000}")
+            try:
+                with transaction.atomic():  # BEGIN IMMEDIATE (settings.SQLITE_OPTIONS)
+                    cursor.execute("SELECT 1")
+            finally:
+                cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL statement_timeout = {HEALTH_WAIT_SECONDS * 1000}")
+        cursor.execute("SELECT current_setting('transaction_read_only')")
+        if cursor.fetchone()[0] == "on":
+            raise DatabaseError("the database is read-only")
 
 
 # --- accounts ----------------------------------------------------------------------------------
@@ -126,6 +158,8 @@ def profile_update(
             raise ValidationError({"week_starts_on": [f"Choose one of {', '.join(WEEKDAYS)}."]})
         profile.week_starts_on = week_starts_on
     if paused_until is not ...:
+        if paused_until is not None and not EARLIEST_OCCURRED_AT <= paused_until <= LATEST_INSTANT:
+            raise ValidationError({"paused_until": [f"Choose a moment before {LATEST_INSTANT.date()}."]})
         profile.paused_until = paused_until
     with transaction.atomic():
         profile.save()
@@ -139,14 +173,19 @@ def user_delete(*, user: AbstractBaseUser, password: str) -> None:
 
     Cascades reach every table but one: check-ins PROTECT the words they name (a built-in word must never
     vanish under them), so they go first, before the cascade removes the user's custom words. Sessions
-    and tokens go with the user (tracker.sessions keeps the user on each session row).
+    and tokens go with the user (tracker.sessions keeps the user on each session row). The cached charts
+    go too: their descriptions name the person's feelings in words.
     """
     if not user.check_password(password):
         raise ValidationError({"password": ["That password is not right."]})
+    from tracker.charts import charts_forget  # (charts imports trends, which imports this module)
+
+    user_id = user.pk
     with transaction.atomic():
         CheckIn.objects.filter(user=user).delete()
-        credentials.sessions_end(user_id=user.pk)
+        credentials.sessions_end(user_id=user_id)
         user.delete()
+    charts_forget(user_id=user_id)
 
 
 # --- vocabulary --------------------------------------------------------------------------------
@@ -387,13 +426,26 @@ def checkin_update(*, checkin: CheckIn, data: dict[str, Any]) -> CheckIn:
 
 
 def _checkin_apply(*, checkin: CheckIn, values: dict[str, Any]) -> CheckIn:
-    occurred_at_changed = "occurred_at" in values and values["occurred_at"] != checkin.occurred_at
-    for field, value in values.items():
-        setattr(checkin, field, value)
-    if occurred_at_changed:
+    """Write only the fields whose value changes: two PATCHes of different fields, each from its own read
+    of the row, must both be kept (saving every column would write back the other's old value), and a
+    replayed PUT changes nothing, not even updated_at (which charts' ETags are made of)."""
+    changed = [field for field, value in values.items() if _differs(checkin, field, value)]
+    if not changed:
+        return checkin
+    for field in changed:
+        setattr(checkin, field, values[field])
+    if "occurred_at" in changed:
         checkin.local_date = profile_local_date(profile_get(user=checkin.user), checkin.occurred_at)
-    checkin.save()
+        changed.append("local_date")
+    checkin.save(update_fields=[*changed, "updated_at"])
     return checkin
+
+
+def _differs(checkin: CheckIn, field: str, value: Any) -> bool:
+    model_field = CheckIn._meta.get_field(field)
+    if model_field.is_relation:  # compare ids: reading the related word would cost a query
+        return getattr(checkin, model_field.attname) != (value.pk if value is not None else None)
+    return getattr(checkin, field) != value
 
 
 def checkin_delete(*, checkin: CheckIn) -> None:

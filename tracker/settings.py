@@ -42,8 +42,24 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 TESTING = "PYTEST_VERSION" in os.environ or env_bool("ATTUNE_TESTING", False)
 
-DATA_DIR = Path(os.environ.get("DATA_DIR") or BASE_DIR / "var").resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+def private_dir(path: Path) -> Path:
+    """`path`, created readable by its owner only (0700) when it does not exist yet."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def private_sqlite_file(path: Path) -> None:
+    """Create the SQLite database file with mode 0600 (and tighten it if it exists): SQLite would create
+    it 0644 under the usual umask, readable by every user of the host, and gives its -wal and -shm files
+    the database file's mode."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))  # an empty file is a new SQLite database
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        if (path.parent / name).exists():
+            os.chmod(path.parent / name, 0o600)
+
+
+DATA_DIR = private_dir(Path(os.environ.get("DATA_DIR") or BASE_DIR / "var").resolve())
 
 
 def _secret_key() -> str:
@@ -156,10 +172,12 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # SQLite tuned for concurrent writers: IMMEDIATE transactions take the write lock up front (a deferred
 # read-then-write cannot upgrade its lock and fails with "database is locked"), WAL lets readers run
-# beside the writer, and the busy timeout queues writers instead of failing them.
+# beside the writer, and the busy timeout queues writers instead of failing them. A writer still waiting
+# after it gets "database is locked": the API answers 503 with Retry-After (api.exceptions).
+DATABASE_BUSY_TIMEOUT = env_int("DATABASE_BUSY_TIMEOUT", 20)
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
+    "timeout": DATABASE_BUSY_TIMEOUT,
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
 }
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -176,6 +194,8 @@ else:
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+    if not TESTING and str(_db["NAME"]) not in ("", ":memory:"):
+        private_sqlite_file(Path(_db["NAME"]))
     # Keep connections: opening one (and running its PRAGMAs) per request costs more than most queries.
     _db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600)
     # Tests use a real file, not the runner's shared in-memory database, whose table-level locking
@@ -183,6 +203,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"attune-test-{os.getpid()}.sqlite3")}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["CONN_HEALTH_CHECKS"] = True
+    # The same bound on waiting for a lock as SQLite's busy timeout (PostgreSQL would wait forever).
+    _options = _db.setdefault("OPTIONS", {})
+    _options["options"] = (
+        f"{_options.get('options', '')} -c lock_timeout={DATABASE_BUSY_TIMEOUT * 1000}".strip()
+    )
     # One test database per test process, so parallel runs on one server do not collide.
     _db["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or f"test_attune_{os.getpid()}"}
 
@@ -199,7 +224,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(DATA_DIR / "cache"),
+            "LOCATION": str(private_dir(DATA_DIR / "cache")),  # rendered charts describe feelings
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
@@ -252,7 +277,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],  # size and depth limits
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
@@ -275,7 +300,9 @@ SPECTACULAR_SETTINGS = {
 
 # Maximum upload for POST /api/import (bytes).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = max(IMPORT_MAX_BYTES + 1024 * 1024, 2_621_440)
+# Form fields other than files (the import's `mapping`, at most 100,000 characters); files count towards
+# IMPORT_MAX_BYTES, JSON bodies towards api.parsers.JSON_BODY_MAX_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 
 # Web Push: the VAPID key pair lives in DATA_DIR (created by `manage.py vapid` or on first start).
 VAPID_PRIVATE_KEY_FILE = Path(os.environ.get("VAPID_PRIVATE_KEY_FILE") or DATA_DIR / "vapid_private.pem")
@@ -288,8 +315,10 @@ PUSH_SERVICE_HOSTS = [
         "PUSH_SERVICE_HOSTS",
         "fcm.googleapis.com,android.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com",
     )
-    if host != "*"
 ]
+if "PUSH_SERVICE_HOSTS" in os.environ and not PUSH_SERVICE_HOSTS:
+    # An empty list used to mean "any host": a typo must not open the server's outgoing POSTs to anywhere.
+    raise ImproperlyConfigured("PUSH_SERVICE_HOSTS is empty: list push service host suffixes, or * for any")
 PUSH_ALLOW_INSECURE_ENDPOINTS = env_bool("PUSH_ALLOW_INSECURE_ENDPOINTS", False)
 
 # Logs never carry request bodies, emotion words or notes: only method, path and status.

@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tracker.models import WEEKDAYS, CheckIn, Emotion, Profile
-from tracker.services import local_date_for
+from tracker.services import EARLIEST_OCCURRED_AT, LATEST_INSTANT, local_date_for
 
 TOP_N = 5
 BUCKETS = ("day", "week", "month")
@@ -26,8 +26,8 @@ MAX_RANGE_DAYS = {"day": 3 * 366, "week": 5 * 366, "month": 5 * 366}
 # Trailing window of the rolling mean, in buckets: a week of days, a month of weeks, a quarter of months.
 ROLLING_WINDOW = {"day": 7, "week": 4, "month": 3}
 # Dates outside this window cannot be shifted by a week or a month without leaving Python's calendar.
-MIN_DATE = dt.date(1900, 1, 1)
-MAX_DATE = dt.date(9999, 11, 30)
+MIN_DATE = EARLIEST_OCCURRED_AT.date()
+MAX_DATE = LATEST_INSTANT.date()
 
 
 # --- calendar ----------------------------------------------------------------------------------
@@ -45,7 +45,8 @@ def week_start_for(day: dt.date, *, week_starts_on: str) -> dt.date:
     return day - dt.timedelta(days=(day.weekday() - WEEKDAYS.index(week_starts_on)) % 7)
 
 
-def _check_date(value: dt.date, field: str) -> None:
+def check_date(value: dt.date, field: str) -> None:
+    """Every date the app accepts lies in MIN_DATE..MAX_DATE, where week and month arithmetic works."""
     if not MIN_DATE <= value <= MAX_DATE:
         raise ValidationError({field: [f"Choose a date between {MIN_DATE} and {MAX_DATE}."]})
 
@@ -57,7 +58,7 @@ def resolve_week_start(*, profile: Profile, start: dt.date | None, now: dt.datet
     says which start it used.
     """
     day = start if start is not None else current_local_date(profile=profile, now=now)
-    _check_date(day, "start")
+    check_date(day, "start")
     return week_start_for(day, week_starts_on=profile.week_starts_on)
 
 
@@ -73,10 +74,10 @@ def resolve_range(
     if bucket not in BUCKETS:
         raise ValidationError({"bucket": [f"Choose one of {', '.join(BUCKETS)}."]})
     date_to = date_to or current_local_date(profile=profile, now=now)
-    _check_date(date_to, "to")
+    check_date(date_to, "to")
     if date_from is None:
         date_from = max(MIN_DATE, date_to - dt.timedelta(days=364))
-    _check_date(date_from, "from")
+    check_date(date_from, "from")
     if date_from > date_to:
         raise ValidationError({"from": ["'from' must not be after 'to'."]})
     if (date_to - date_from).days + 1 > MAX_RANGE_DAYS[bucket]:

@@ -1,15 +1,8 @@
 """The only module that ties the api and frontend apps together."""
 
-from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
 from api.views import health
-
-
-def api_not_found(request: HttpRequest, exception: Exception) -> JsonResponse:
-    # One body for every 404, whether the path or the object is unknown.
-    return JsonResponse({"detail": "Not found."}, status=404)
-
 
 urlpatterns = [
     path("healthz", health, name="health"),
@@ -17,4 +10,8 @@ urlpatterns = [
     path("", include("frontend.urls")),
 ]
 
-handler404 = api_not_found
+# Errors raised outside a view answer JSON too (api.exceptions).
+handler400 = "api.exceptions.bad_request"
+handler403 = "api.exceptions.permission_denied"
+handler404 = "api.exceptions.not_found"
+handler500 = "api.exceptions.server_error"

@@ -44,7 +44,7 @@ def tokens_hashed_and_old_sessions_gone(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0003_push_pending'),
+        ('tracker', '0004_hardening'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
