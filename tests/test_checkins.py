@@ -380,7 +380,7 @@ def test_creating_a_checkin_with_builtin_words_writes_without_looking_anything_u
     # 4. the insert (the built-in words are known to the process: no lookup)
     statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
     tables = [sql.split(" FROM ")[1].split()[0] if " FROM " in sql else sql.split()[0] for sql in statements]
-    assert tables == ['"django_session"', '"auth_user"', '"tracker_profile"', "INSERT"], tables
+    assert tables == ['"tracker_session"', '"auth_user"', '"tracker_profile"', "INSERT"], tables
 
 
 def test_a_builtin_word_added_after_the_process_started_is_still_found(alice, alice_client):

@@ -13,11 +13,10 @@ from unittest import mock
 
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.db_faults import database_locked
-from tests.factories import make_user
+from tests.factories import make_token, make_user
 from tracker.models import CheckIn
 
 
@@ -45,7 +44,7 @@ def checkin(checkin_id: str) -> dict:
 def test_a_database_locked_past_the_busy_timeout_is_a_503_and_the_same_checkins_resent_are_stored_once(
     live_server, short_busy_timeout
 ):
-    token = Token.objects.create(user=make_user("dana")).key
+    token = make_token(make_user("dana"))
     ids = [str(uuid.uuid4()) for _ in range(3)]
 
     with database_locked():

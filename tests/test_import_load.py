@@ -16,11 +16,10 @@ import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.db_faults import database_locked
-from tests.factories import make_user
+from tests.factories import make_token, make_user
 from tracker import imports
 from tracker.exports import CSV_COLUMNS
 from tracker.models import CheckIn
@@ -80,8 +79,8 @@ def test_a_big_import_running_while_another_person_checks_in_lets_every_checkin_
 ):
     importer, other = make_user("importer"), make_user("other")
     importer_token, other_token = (
-        Token.objects.create(user=importer).key,
-        Token.objects.create(user=other).key,
+        make_token(importer),
+        make_token(other),
     )
     body, content_type = multipart(attune_csv(ROWS))
     outcome: dict = {}
