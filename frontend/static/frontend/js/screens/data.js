@@ -139,7 +139,7 @@ function reportSection(profile) {
     h("p", { text: "A few pages with your trends, feelings, needs and body, in plain words, to print or share if you choose." }),
     h("div", { class: "filters-grid" }, field({ label: "From", control: from, name: "from" }), field({ label: "To", control: to, name: "to" })),
     h("label", { class: "choice" }, notes, "Include my notes"),
-    h("p", { class: "small muted", text: "Notes are left out unless you tick this." }),
+    h("p", { class: "small muted", text: "Notes are left out unless you tick this. With notes, the report holds the newest ones that fit twelve pages; the export always has them all." }),
     h("div", { class: "actions" }, link));
 }
 
