@@ -1,5 +1,6 @@
 """A new version waits, is offered outside a check-in, and after one reload every shell file is new."""
 
+import shutil
 import urllib.request
 import uuid
 from pathlib import Path
@@ -10,7 +11,7 @@ from tests.e2e.conftest import service_worker_ready, sign_in, wait_js
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-STYLESHEET = Path(__file__).resolve().parents[2] / "frontend" / "static" / "frontend" / "app.css"
+SHELL = Path(__file__).resolve().parents[2] / "frontend" / "static" / "frontend"
 
 CACHED_SHELL = """async () => {
     const out = {};
@@ -27,12 +28,14 @@ CACHED_SHELL = """async () => {
 
 
 @pytest.fixture
-def changed_stylesheet():
-    """Ship a new version: the stylesheet changes on disk (restored afterwards)."""
-    original = STYLESHEET.read_bytes()
+def changed_stylesheet(settings, tmp_path):
+    """Ship a new version: the server's copy of the shell (found first, through STATICFILES_DIRS) gets a
+    changed stylesheet. The repository's files are never touched."""
+    shutil.copytree(SHELL, tmp_path / "frontend")
+    settings.STATICFILES_DIRS = [str(tmp_path)]
+    stylesheet = tmp_path / "frontend" / "app.css"
     probe = f"/* new version {uuid.uuid4()} */"
-    yield lambda: STYLESHEET.write_bytes(original + probe.encode())
-    STYLESHEET.write_bytes(original)
+    return lambda: stylesheet.write_bytes(stylesheet.read_bytes() + probe.encode())
 
 
 def version_of(page) -> str:
