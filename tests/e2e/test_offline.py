@@ -89,6 +89,9 @@ def test_a_refused_entry_shows_its_reason_and_stays_while_the_others_sync(app, d
     refused = page.locator(".card-attention", has_text="could not save")
     refused.wait_for()
     assert "a-word-nobody-has" in refused.inner_text()
+    wait_js(
+        page, "async () => (await (await import('/static/frontend/js/db.js')).outboxStore.all()).length === 1"
+    )
     assert [e["body"]["emotion"] for e in outbox(page)] == ["a-word-nobody-has"]
     assert outbox(page)[0]["refused"]["status"] == 400
     screen(page, "today-refused")
@@ -137,3 +140,31 @@ def test_screens_that_need_the_server_say_so_offline_and_the_check_in_still_work
     context.set_offline(False)
     assert wait_until(lambda: rows() == 1)
     watch.assert_clean()
+
+
+def test_background_sync_sends_the_outbox_from_the_service_worker_with_no_page_open(app, dana, live_server):
+    context, page, watch = app
+    watch.allow_console("net::ERR_INTERNET_DISCONNECTED")
+    cdp = context.new_cdp_session(page)
+    registrations = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: registrations.extend(e["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    sign_in(page, "dana")
+    ready_for_offline(page)
+    context.set_offline(True)
+    quick_checkin(page, "tired")
+    quick_checkin(page, "hopeful")
+    page.goto("about:blank")  # no page of the app is open now: only the worker can send
+    context.set_offline(False)
+    assert rows() == 0
+    registration = next(r for r in registrations if r["scopeURL"].startswith(live_server.url))
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {
+            "origin": live_server.url,
+            "registrationId": registration["registrationId"],
+            "tag": "outbox",
+            "lastChance": False,
+        },
+    )
+    assert wait_until(lambda: rows() == 2)

@@ -63,7 +63,9 @@ async function withLock(fn) {
 let running = null;
 
 /**
- * Send every waiting entry of the signed-in person. Resolves with
+ * Send every waiting entry of the signed-in person now. Every call is a reason to try (start, the
+ * network back, the app visible, a save, Background Sync); backoff only spaces out the automatic
+ * retries (`retryAt`), and a flush stops at the first network or server failure. Resolves with
  * {sent, refused, waiting, needsSignIn, retryAt}. Concurrent calls share one run.
  */
 export function flush() {
@@ -81,7 +83,7 @@ async function flushOnce() {
   if (!me) return result;
   // Entries added while this runs are picked up by the next pass of the loop.
   for (let pass = 0; pass < 5; pass += 1) {
-    const due = (await outboxEntries(me.username)).filter((e) => !e.refused && e.next_try_at <= Date.now());
+    const due = (await outboxEntries(me.username)).filter((e) => !e.refused);
     if (!due.length) break;
     const stop = await sendAll(due, result);
     if (stop) break;
