@@ -37,9 +37,9 @@ def test_sign_out_with_a_waiting_check_in_warns_and_then_leaves_nothing_on_the_d
     ready_for_offline(page)
     context.set_offline(True)
     quick_checkin(page, "tired")
+    # Back online, but the server never answers the outbox's request: the entry is still waiting.
+    context.route("**/api/checkins/**", lambda route: None)  # the worker's Background Sync too
     context.set_offline(False)
-    # Back online but before the outbox is sent: hold the request so the entry is still waiting.
-    page.route("**/api/checkins/**", lambda route: None)
     page.get_by_role("link", name="Settings").click()
     wait_for_screen(page, "Settings")
     screen(page, "settings")
