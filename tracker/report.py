@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-from tracker import charts, trends
+from tracker import charts, summaries
 from tracker.report_data import (
     NOTES_MAX,
     long_date,
@@ -112,7 +112,7 @@ def _cover(data: dict[str, Any], *, include_notes: bool, today: dt.date):
     if series["count"]:
         pleasantness = series["mean_pleasantness"]
         facts += [
-            ("Average pleasantness", f"{pleasantness:+.2f} ({trends.pleasantness_words(pleasantness)})"),
+            ("Average pleasantness", f"{pleasantness:+.2f} ({summaries.pleasantness_words(pleasantness)})"),
             ("Average energy", f"{series['mean_energy']:+.2f}"),
             ("Average intensity", f"{series['mean_intensity']:.1f} of 10"),
         ]

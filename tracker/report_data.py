@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
-from tracker import trends
+from tracker import summaries, trends
 from tracker.models import CheckIn, Profile
 
 DEFAULT_DAYS = 28  # "how has it been?" usually means the last few weeks
@@ -143,17 +143,18 @@ def range_summary(data: dict[str, Any]) -> list[str]:
     emotions = data["emotions"]
     sentences = [
         f"Between {long_date(data['from'])} and {long_date(data['to'])} you checked in "
-        f"{trends.times(series['count'])} on {data['days_with_checkins']} of {data['days']} days and named "
+        f"{summaries.times(series['count'])} on {data['days_with_checkins']} of {data['days']} days and "
+        f"named "
         f"{len(emotions)} different feeling{'s' if len(emotions) != 1 else ''}.",
-        f"Overall it felt {trends.pleasantness_words(series['mean_pleasantness'])} (average pleasantness "
+        f"Overall it felt {summaries.pleasantness_words(series['mean_pleasantness'])} (average pleasantness "
         f"{series['mean_pleasantness']:+.2f} on a scale from -1 to +1), with an average intensity of "
         f"{series['mean_intensity']:.1f} out of 10.",
     ]
     top = emotions[0]
-    sentences.append(f"The feeling named most often was {top['name']} ({trends.times(top['count'])}).")
+    sentences.append(f"The feeling named most often was {top['name']} ({summaries.times(top['count'])}).")
     if data["needs"]:
         need = data["needs"][0]
-        sentence = f"The most frequent unmet need was {need['name']} ({trends.times(need['count'])})"
+        sentence = f"The most frequent unmet need was {need['name']} ({summaries.times(need['count'])})"
         companions = [pair for pair in data["pairs"] if pair["need"] == need["name"]]
         if companions:
             sentence += f", most often alongside feeling {companions[0]['emotion']}"
@@ -161,7 +162,7 @@ def range_summary(data: dict[str, Any]) -> list[str]:
     if data["body_areas"]:
         area = data["body_areas"][0]
         sentences.append(
-            f"In the body it was felt most in the {area['name'].lower()} ({trends.times(area['count'])})."
+            f"In the body it was felt most in the {area['name'].lower()} ({summaries.times(area['count'])})."
         )
     direction = _direction(series["buckets"])
     if direction:
