@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from api.exceptions import unavailable_response
 from api.fields import StrictCharField
 from api.parsers import json_loads_bounded
+from api.schema import ERRORS
 from api.serializers import DateRangeInput
 from tracker import exports, imports, report, services
 
@@ -68,7 +69,7 @@ class ExportView(APIView):
         responses={
             (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description="Attune JSON v1"),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="one row per check-in"),
-            400: OpenApiResponse(description="Field errors"),
+            400: ERRORS[400],
         },
     )
     def get(self, request: Request) -> StreamingHttpResponse:
@@ -204,7 +205,7 @@ class ReportView(APIView):
         ],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="multi-page PDF"),
-            400: OpenApiResponse(description="Field errors"),
+            400: ERRORS[400],
         },
     )
     def get(self, request: Request) -> HttpResponse:

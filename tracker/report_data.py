@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
-from tracker import summaries, trends
+from tracker import messages, summaries, trends
 from tracker.models import CheckIn, Profile
 
 DEFAULT_DAYS = 28  # "how has it been?" usually means the last few weeks
@@ -35,7 +35,7 @@ def resolve_report_range(
     date_from = date_from or max(trends.MIN_DATE, date_to - dt.timedelta(days=DEFAULT_DAYS - 1))
     trends.check_date(date_from, "from")
     if date_from > date_to:
-        raise ValidationError({"from": ["'from' must not be after 'to'."]})
+        raise ValidationError({"from": [messages.FROM_AFTER_TO]})
     if (date_to - date_from).days + 1 > MAX_DAYS:
         raise ValidationError({"to": ["Choose a range of at most 3 years."]})
     return date_from, date_to

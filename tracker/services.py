@@ -18,7 +18,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from tracker import credentials
+from tracker import credentials, messages
 from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Sensation
 from tracker.reminders import reminders_reschedule_for_user
 
@@ -106,7 +106,7 @@ def user_register(*, username: str, password: str, timezone_name: str = "UTC") -
     except ValidationError as exc:
         zone_error = exc
     if User.objects.filter(username__iexact=username).exists():
-        errors["username"] = ["That username is taken."]
+        errors["username"] = [messages.USERNAME_TAKEN]
     candidate = User(username=username)
     try:
         validate_password(password, user=candidate)
@@ -120,7 +120,7 @@ def user_register(*, username: str, password: str, timezone_name: str = "UTC") -
         try:
             user = User.objects.create_user(username=username, password=password)
         except IntegrityError:  # registered by a concurrent request a moment ago
-            raise ValidationError({"username": ["That username is taken."]}) from None
+            raise ValidationError({"username": [messages.USERNAME_TAKEN]}) from None
         Profile.objects.create(user=user, timezone=timezone_name)
     return user
 
@@ -177,7 +177,7 @@ def user_delete(*, user: AbstractBaseUser, password: str) -> None:
     go too: their descriptions name the person's feelings in words.
     """
     if not user.check_password(password):
-        raise ValidationError({"password": ["That password is not right."]})
+        raise ValidationError({"password": [messages.WRONG_PASSWORD]})
     from tracker.charts import charts_forget  # (charts imports trends, which imports this module)
 
     user_id = user.pk
