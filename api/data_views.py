@@ -4,8 +4,6 @@ Export and report answer a file (CSV, JSON, PDF) whatever the Accept header pref
 API clients send all sorts, and a 406 would only get in the way. Errors are still JSON.
 """
 
-import datetime as dt
-
 from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -25,6 +23,7 @@ from api.parsers import json_loads_bounded
 from api.schema import ERRORS
 from api.serializers import DateRangeInput
 from tracker import exports, imports, report, services
+from tracker.trends import current_local_date  # "today" as trends, export and report see it
 
 # Multipart framing (boundaries, part headers, the mapping field) around the file itself.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
@@ -48,10 +47,6 @@ class PayloadTooLarge(APIException):
         limit = settings.IMPORT_MAX_BYTES
         size = f"{limit / 1024 / 1024:.0f} MB" if limit >= 1024 * 1024 else f"{limit:,} bytes"
         super().__init__(f"The file is larger than the import limit of {size}.")
-
-
-def local_today(profile) -> dt.date:
-    return timezone.now().astimezone(services.zone_from_name(profile.timezone)).date()
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -85,7 +80,7 @@ class ExportView(APIView):
             chunks = exports.export_json(user=request.user, profile=profile, now=timezone.now())
             content_type = "application/json; charset=utf-8"
         response = StreamingHttpResponse(chunks, content_type=content_type)
-        filename = exports.export_filename(kind=kind, today=local_today(profile))
+        filename = exports.export_filename(kind=kind, today=current_local_date(profile=profile))
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "private, no-store"
         return response
@@ -226,7 +221,9 @@ class ReportView(APIView):
             date_to=date_to,
             include_notes=include_notes,
         )
-        pdf = report.render_report(data, include_notes=include_notes, today=local_today(profile))
+        pdf = report.render_report(
+            data, include_notes=include_notes, today=current_local_date(profile=profile)
+        )
         response = HttpResponse(pdf, content_type="application/pdf")
         filename = f"attune-report-{date_from.isoformat()}-to-{date_to.isoformat()}.pdf"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
