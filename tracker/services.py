@@ -142,7 +142,7 @@ def profile_update(
     timezone_name: str | None = None,
     day_starts_at: int | None = None,
     week_starts_on: str | None = None,
-    paused_until: dt.datetime | None | type[Ellipsis] = ...,
+    paused_until: dt.datetime | type[Ellipsis] | None = ...,
 ) -> Profile:
     """Change profile settings. Past check-ins keep their local dates (they are history as lived)."""
     reschedule = (timezone_name is not None and timezone_name != profile.timezone) or (

@@ -6,6 +6,7 @@ allows for setbacks), and the words for numbers they share with the charts and t
 `pleasantness_words`), so every part of the app says the same thing the same way.
 """
 
+import itertools
 from typing import Any
 
 # --- a week ----------------------------------------------------------------------------------------
@@ -86,7 +87,7 @@ def range_direction(series: list[dict[str, Any]]) -> str:
     half = len(rolling) // 2
     earlier = sum(rolling[:half]) / half
     later = sum(rolling[half:]) / (len(rolling) - half)
-    dips = any(b < a - DIRECTION_THRESHOLD for a, b in zip(rolling, rolling[1:], strict=False))
+    dips = any(b < a - DIRECTION_THRESHOLD for a, b in itertools.pairwise(rolling))
     if later - earlier >= DIRECTION_THRESHOLD:
         sentence = "Over this time the general direction has been towards more pleasant feelings"
         return sentence + (", with dips along the way: healing is not linear." if dips else ".")
