@@ -1,7 +1,5 @@
 """Thin HTTP views of the credentials a person controls: tokens per client, sign-out, password change."""
 
-import uuid
-
 from django.contrib.auth import logout, update_session_auth_hash
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -15,10 +13,11 @@ from rest_framework.views import APIView
 
 from api import serializers as s
 from api.authentication import PasswordRequestThrottle, client_address
+from api.lookups import uuid_or_404
+from api.schema import ERRORS
 from tracker import credentials
 from tracker.models import ApiToken
 
-ERRORS = {400: OpenApiResponse(description="Field errors"), 404: OpenApiResponse(description="Not found")}
 # Logout tells the app (issue 8) to drop what it kept of the account: cached answers and the outbox.
 CLEAR_SITE_DATA = '"cache", "storage"'
 
@@ -64,11 +63,7 @@ class TokenDetailView(APIView):
     )
     def delete(self, request: Request, token_id: str) -> Response:
         """Revoke one token: it is refused from the next request on."""
-        try:
-            parsed = uuid.UUID(token_id)
-        except ValueError:
-            raise NotFound() from None
-        if not credentials.token_revoke(user=request.user, token_id=parsed):
+        if not credentials.token_revoke(user=request.user, token_id=uuid_or_404(token_id)):
             raise NotFound()
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -4,8 +4,6 @@ Export and report answer a file (CSV, JSON, PDF) whatever the Accept header pref
 API clients send all sorts, and a 406 would only get in the way. Errors are still JSON.
 """
 
-import datetime as dt
-
 from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -22,8 +20,10 @@ from rest_framework.views import APIView
 from api.exceptions import unavailable_response
 from api.fields import StrictCharField
 from api.parsers import json_loads_bounded
+from api.schema import ERRORS
 from api.serializers import DateRangeInput
 from tracker import exports, imports, report, services
+from tracker.trends import current_local_date  # "today" as trends, export and report see it
 
 # Multipart framing (boundaries, part headers, the mapping field) around the file itself.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
@@ -49,10 +49,6 @@ class PayloadTooLarge(APIException):
         super().__init__(f"The file is larger than the import limit of {size}.")
 
 
-def local_today(profile) -> dt.date:
-    return timezone.now().astimezone(services.zone_from_name(profile.timezone)).date()
-
-
 # --- export ------------------------------------------------------------------------------------
 
 
@@ -68,7 +64,7 @@ class ExportView(APIView):
         responses={
             (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description="Attune JSON v1"),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="one row per check-in"),
-            400: OpenApiResponse(description="Field errors"),
+            400: ERRORS[400],
         },
     )
     def get(self, request: Request) -> StreamingHttpResponse:
@@ -84,7 +80,7 @@ class ExportView(APIView):
             chunks = exports.export_json(user=request.user, profile=profile, now=timezone.now())
             content_type = "application/json; charset=utf-8"
         response = StreamingHttpResponse(chunks, content_type=content_type)
-        filename = exports.export_filename(kind=kind, today=local_today(profile))
+        filename = exports.export_filename(kind=kind, today=current_local_date(profile=profile))
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "private, no-store"
         return response
@@ -204,7 +200,7 @@ class ReportView(APIView):
         ],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="multi-page PDF"),
-            400: OpenApiResponse(description="Field errors"),
+            400: ERRORS[400],
         },
     )
     def get(self, request: Request) -> HttpResponse:
@@ -225,7 +221,9 @@ class ReportView(APIView):
             date_to=date_to,
             include_notes=include_notes,
         )
-        pdf = report.render_report(data, include_notes=include_notes, today=local_today(profile))
+        pdf = report.render_report(
+            data, include_notes=include_notes, today=current_local_date(profile=profile)
+        )
         response = HttpResponse(pdf, content_type="application/pdf")
         filename = f"attune-report-{date_from.isoformat()}-to-{date_to.isoformat()}.pdf"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

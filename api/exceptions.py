@@ -16,7 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from tracker import credentials
+from tracker import credentials, messages
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def exception_handler(exc, context):
         logger.warning("database unavailable: %s", type(exc).__name__)
         return unavailable_response(UNAVAILABLE)
     if isinstance(exc, RequestDataTooBig):  # a multipart form's fields over DATA_UPLOAD_MAX_MEMORY_SIZE
-        return Response({"detail": "The request body is too large."}, status=413)
+        return Response({"detail": messages.BODY_TOO_LARGE}, status=413)
     if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
         return Response({"detail": "The form has too many fields."}, status=400)
     return drf_exception_handler(exc, context)
@@ -64,7 +64,7 @@ def unavailable_response(body: dict) -> Response:
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     """400 for what Django refuses before a view runs; a body over its limits is a 413."""
     if isinstance(exception, RequestDataTooBig):
-        return JsonResponse({"detail": "The request body is too large."}, status=413)
+        return JsonResponse({"detail": messages.BODY_TOO_LARGE}, status=413)
     return JsonResponse({"detail": "Bad request."}, status=400)
 
 

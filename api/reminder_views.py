@@ -1,7 +1,5 @@
 """Thin HTTP views of reminders, Web Push subscriptions and the calendar feed."""
 
-import uuid
-
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -15,22 +13,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import reminder_serializers as rs
+from api.lookups import or_404, uuid_or_404
+from api.schema import ERRORS
 from api.serializers import ProfileOutput
 from tracker import calendar_feed, push, reminders, services
-
-ERRORS = {400: OpenApiResponse(description="Field errors"), 404: OpenApiResponse(description="Not found")}
 
 
 def reminder_or_404(request: Request, reminder_id: str):
     """Another user's reminder and a malformed or unknown id are the same 404."""
-    try:
-        parsed = uuid.UUID(reminder_id)
-    except ValueError:
-        raise NotFound() from None
-    reminder = reminders.reminder_for_user(user=request.user, reminder_id=parsed)
-    if reminder is None:
-        raise NotFound()
-    return reminder
+    return or_404(reminders.reminder_for_user(user=request.user, reminder_id=uuid_or_404(reminder_id)))
 
 
 class ReminderListView(APIView):

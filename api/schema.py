@@ -8,6 +8,7 @@ they are added here from facts about the view rather than repeated on each one.
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework.authentication import SessionAuthentication
 
 DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
@@ -24,6 +25,8 @@ DESCRIPTIONS = {
     "429": "Too many requests; try again after Retry-After seconds",
     "503": "The database is busy or unavailable; try again",
 }
+# The answers views declare themselves (a field error, an id that names nothing), in the same words.
+ERRORS = {code: OpenApiResponse(description=DESCRIPTIONS[str(code)]) for code in (400, 404)}
 
 
 def _json(schema: dict) -> dict:

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from api import serializers as s
 from api.authentication import PasswordRequestThrottle, client_address
 from api.exceptions import RETRY_AFTER_SECONDS
+from api.lookups import uuid_or_404
 from tracker import credentials, selectors, services
 
 ERRORS = {400: OpenApiResponse(description="Field errors"), 404: OpenApiResponse(description="Not found")}
@@ -163,11 +164,8 @@ class CheckInPagination(CursorPagination):
 
 
 def parse_checkin_id(value: str) -> uuid.UUID:
-    """A malformed id in the path is just another id nobody holds: 404, same body."""
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise NotFound() from None
+    """A malformed id in the path is just another id nobody holds: 404, same body (api.lookups)."""
+    return uuid_or_404(value)
 
 
 def checkin_or_404(request: Request, checkin_id: str):

@@ -110,7 +110,8 @@ def test_dark_theme_draws_different_bytes_and_an_unknown_theme_is_a_400(alice_we
     purple = alice_client.get(f"{WEEK}.png", {"theme": "purple"})
 
     assert light.status_code == dark.status_code == 200
-    assert light.content != dark.content and light["ETag"] != dark["ETag"]
+    assert light.content != dark.content
+    assert light["ETag"] != dark["ETag"]
     # The dark background really is dark.
     assert max(Image.open(io.BytesIO(dark.content)).convert("RGB").getpixel((2, 2))) < 40
     assert purple.status_code == 400
@@ -154,7 +155,9 @@ def test_chart_responses_carry_a_strong_etag_and_revalidate_privately(alice_week
     response = alice_client.get(f"{WEEK}.svg")
 
     etag = response["ETag"]
-    assert etag.startswith('"') and etag.endswith('"') and not etag.startswith("W/")
+    assert etag.startswith('"')
+    assert etag.endswith('"')
+    assert not etag.startswith("W/")
     assert response["Cache-Control"] == "private, no-cache"
     assert "Authorization" in response["Vary"]
 
@@ -269,7 +272,8 @@ def test_one_user_never_sees_another_users_data_in_charts(alice_week, bob, bob_c
 
     desc = svg_root(bobs.content).find(f"{SVG}desc").text
     assert "1 check-in on 1 of 7 days" in desc
-    assert "anxious" not in desc and "reassurance" not in desc
+    assert "anxious" not in desc
+    assert "reassurance" not in desc
     assert "1 check-in." in svg_root(bobs_range.content).find(f"{SVG}desc").text
     assert alices_again.status_code == 304  # bob's check-in did not touch alice's data
     assert bob_with_alices_etag.status_code == 200

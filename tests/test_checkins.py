@@ -64,7 +64,9 @@ def test_only_emotion_and_intensity_are_required_and_now_is_the_default_time(ali
     assert response.status_code == 201
     row = CheckIn.objects.get(user=alice)
     assert row.occurred_at == NOW
-    assert row.need is None and row.note == "" and row.context == []
+    assert row.need is None
+    assert row.note == ""
+    assert row.context == []
 
 
 def test_posting_the_same_id_three_times_keeps_one_row_and_replays_the_stored_one(alice, alice_client):

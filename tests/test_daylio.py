@@ -131,7 +131,7 @@ def test_a_mapping_to_ones_own_custom_word_works_but_not_to_someone_elses(alice,
 
 
 @pytest.mark.parametrize(
-    "mapping, message",
+    ("mapping", "message"),
     [
         ({"super tired": "nope"}, "Unknown emotion 'nope'."),
         ("not json", 'Send a JSON object of {"label": "emotion slug"}.'),
@@ -243,7 +243,7 @@ def test_a_daylio_header_with_other_columns_is_not_taken_for_daylio(alice, alice
 
 
 @pytest.mark.parametrize(
-    "html, text",
+    ("html", "text"),
     [
         ("plain text", "plain text"),
         ("a<br>b<br/>c", "a\nb\nc"),

@@ -47,4 +47,5 @@ def test_turning_hsts_preload_off_is_reported(tmp_path):
     result = deploy_check(tmp_path, HSTS_PRELOAD="0", HSTS_INCLUDE_SUBDOMAINS="0")
 
     assert result.returncode != 0
-    assert "security.W005" in result.stderr and "security.W021" in result.stderr
+    assert "security.W005" in result.stderr
+    assert "security.W021" in result.stderr

@@ -94,7 +94,8 @@ def test_nothing_is_sent_during_a_pause(alice, service):
 
     stats = dispatcher.dispatch_due(now=utc(2026, 6, 1, 6, 0, 1))
 
-    assert stats.stale == 1 and service.received == []
+    assert stats.stale == 1
+    assert service.received == []
     reminder.refresh_from_db()
     assert reminder.next_fire_at == utc(2026, 6, 3, 6)  # first 08:00 after the pause
 

@@ -72,7 +72,8 @@ def test_json_export_holds_profile_custom_words_checkins_and_reminders(alice, al
     assert response["Content-Disposition"] == 'attachment; filename="attune-export-2026-11-22.json"'
     assert response["Cache-Control"] == "private, no-store"
     data = json.loads(body)
-    assert data["format"] == "attune-export" and data["version"] == 1
+    assert data["format"] == "attune-export"
+    assert data["version"] == 1
     assert data["exported_at"] == "2026-11-22T12:00:00+00:00"
     assert data["profile"] == {
         "username": "alice",
@@ -132,14 +133,16 @@ def test_the_export_carries_no_credentials(alice, alice_client, alices_data):
         alice.profile.calendar_token,
         alice.password,
     ):
-        assert secret not in body and secret not in csv_body
+        assert secret not in body
+        assert secret not in csv_body
 
 
 def test_an_empty_account_exports_a_valid_document(charlie_client):
     _, body = export(charlie_client)
 
     data = json.loads(body)
-    assert data["checkins"] == [] and data["reminders"] == []
+    assert data["checkins"] == []
+    assert data["reminders"] == []
     assert data["custom_words"] == {"emotions": [], "needs": [], "sensations": []}
 
 
@@ -180,11 +183,12 @@ def test_csv_export_is_one_row_per_checkin_with_offsets_and_a_local_time(alice, 
     assert row["context"] == "work | a \\| b"
     second = dict(zip(rows[0], rows[2], strict=True))
     assert second["occurred_at_local"] == "2026-11-22T00:30:00+01:00"
-    assert second["need"] == "" and second["context"] == ""
+    assert second["need"] == ""
+    assert second["context"] == ""
 
 
 @pytest.mark.parametrize(
-    "value, cell",
+    ("value", "cell"),
     [
         ("=1+1", "'=1+1"),
         ("+49 30 1234", "'+49 30 1234"),
@@ -216,7 +220,7 @@ def test_the_export_ignores_what_accept_prefers(alice, alice_client, accept, kin
     make_checkin(alice)
     headers = {"HTTP_ACCEPT": accept} if accept else {}
 
-    response, body = export(alice_client, kind, **headers)
+    _response, body = export(alice_client, kind, **headers)
 
     assert body.lstrip("\ufeff")[:1] == ("{" if kind == "json" else "i")
 

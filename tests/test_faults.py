@@ -32,7 +32,7 @@ def call(base_url: str, method: str, path: str, body=None, token: str | None = N
             return response.status, response.headers, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as error:
         raw = error.read()
-        assert error.headers.get_content_type() == "application/json", raw[:300]
+        assert error.headers.get_content_type() == "application/json", raw[:300]  # noqa: PT017 (a helper)
         return error.code, error.headers, json.loads(raw)
 
 

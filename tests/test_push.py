@@ -53,7 +53,8 @@ def test_the_public_key_is_the_uncompressed_p256_point_of_a_key_file_only_the_ow
 
     assert response.status_code == 200
     point = b64url_decode(response.json()["public_key"])
-    assert len(point) == 65 and point[0] == 4
+    assert len(point) == 65
+    assert point[0] == 4
     key_file = settings.VAPID_PRIVATE_KEY_FILE
     assert key_file.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
     assert os.stat(key_file).st_mode & 0o777 == 0o600
@@ -173,7 +174,8 @@ def test_a_reminder_sends_an_encrypted_generic_prompt_with_a_ttl_and_a_vapid_sig
 
     stats = dispatcher.dispatch_due(now=now)
 
-    assert stats.claimed == 1 and stats.outcomes == {"sent": 1}
+    assert stats.claimed == 1
+    assert stats.outcomes == {"sent": 1}
     [request] = service.requests_to("alice-phone")
     assert request.headers["content-encoding"] == "aes128gcm"
     assert int(request.headers["ttl"]) > 0
@@ -193,7 +195,8 @@ def test_a_reminder_sends_an_encrypted_generic_prompt_with_a_ttl_and_a_vapid_sig
         assert private not in plaintext
     subscription.refresh_from_db()
     assert subscription.last_success_at == now
-    assert subscription.failure_count == 0 and subscription.pending_since is None
+    assert subscription.failure_count == 0
+    assert subscription.pending_since is None
 
 
 def test_every_subscription_of_the_user_gets_the_prompt_and_nobody_elses(alice, bob, service):
@@ -240,7 +243,8 @@ def test_a_429_is_retried_after_what_retry_after_asked_and_then_delivered_once(a
     assert (early.claimed, on_time.outcomes, after.claimed) == (0, {"sent": 1}, 0)
     assert len(service.requests_to("busy")) == 2
     subscription.refresh_from_db()
-    assert subscription.pending_since is None and subscription.failure_count == 0
+    assert subscription.pending_since is None
+    assert subscription.failure_count == 0
     assert subscription.last_success_at == now + dt.timedelta(seconds=300)
     plaintexts = [json.loads(subscription.browser.decrypt(r.body)) for r in service.requests_to("busy")]
     assert all(p["body"] == "Time for a gentle check-in" for p in plaintexts)
@@ -294,7 +298,8 @@ def test_an_owed_prompt_older_than_the_ttl_is_dropped_unsent(alice, service):
 
     stats = dispatcher.retry_pending(now=now)
 
-    assert stats.claimed == 0 and service.received == []
+    assert stats.claimed == 0
+    assert service.received == []
     subscription.refresh_from_db()
     assert subscription.pending_since is None
 
@@ -309,7 +314,8 @@ def test_an_unreachable_push_service_is_retried_later(alice, service):
 
     assert stats.outcomes == {"retry": 1}
     subscription.refresh_from_db()
-    assert subscription.pending_since == now and subscription.retry_after == now + dt.timedelta(minutes=1)
+    assert subscription.pending_since == now
+    assert subscription.retry_after == now + dt.timedelta(minutes=1)
 
 
 @pytest.mark.parametrize("status", [400, 403, 413])
@@ -482,5 +488,6 @@ def test_a_star_admits_any_https_push_service_and_an_empty_list_none(alice_clien
     settings.PUSH_SERVICE_HOSTS = ["*"]
     admitted = alice_client.post("/api/push/subscriptions", body, format="json")
 
-    assert refused.status_code == 400 and "endpoint" in refused.json()
+    assert refused.status_code == 400
+    assert "endpoint" in refused.json()
     assert admitted.status_code == 201

@@ -65,9 +65,14 @@ def test_the_report_has_its_pages_and_leaves_notes_out_by_default(alice, alice_c
     assert "26 October 2026 – 22 November 2026" in pages[0]
     assert "Check-ins 21" in pages[0]
     assert "Private notes are not included in this report." in pages[0]
-    assert "anxious" in pages[2] and "wobbly" in pages[2] and "loneliness" not in pages[2]
-    assert "rest" in pages[2] and "connection" in pages[2]
-    assert "chest" in pages[3] and "stomach" in pages[3] and "tight" in pages[3]
+    assert "anxious" in pages[2]
+    assert "wobbly" in pages[2]
+    assert "loneliness" not in pages[2]
+    assert "rest" in pages[2]
+    assert "connection" in pages[2]
+    assert "chest" in pages[3]
+    assert "stomach" in pages[3]
+    assert "tight" in pages[3]
     assert "you checked in 21 times on 21 of 28 days and" in pages[4]
     assert "Week by week" in pages[4]
     assert "Week of 2 November 2026" in pages[4]
@@ -96,8 +101,10 @@ def test_a_long_list_of_notes_continues_over_pages(alice, alice_client):
     pages = pdf_pages(alice_client.get("/api/report.pdf?include_notes=1"))
 
     assert len(pages) == 9  # 40 notes of 4 lines each, 52 lines a page
-    assert "page 1 of 4" in pages[5] and "page 4 of 4" in pages[8]
-    assert "note 39" in pages[5] and "note 0" in pages[8]  # oldest first
+    assert "page 1 of 4" in pages[5]
+    assert "page 4 of 4" in pages[8]
+    assert "note 39" in pages[5]
+    assert "note 0" in pages[8]
 
 
 def test_an_explicit_range_is_used_and_named(alice, alice_client, alices_weeks):
@@ -105,7 +112,8 @@ def test_an_explicit_range_is_used_and_named(alice, alice_client, alices_weeks):
 
     assert "1 September 2026 – 30 September 2026" in pages[0]
     assert "Check-ins 1" in pages[0]
-    assert "joyful" in pages[2] and "anxious" not in pages[2]
+    assert "joyful" in pages[2]
+    assert "anxious" not in pages[2]
 
 
 def test_an_empty_range_still_makes_a_readable_report(charlie_client):
@@ -133,11 +141,12 @@ def test_only_the_callers_checkins_and_notes_are_in_the_report(alice, alice_clie
 
     text = "\n".join(pages)
     assert "alice's own" in text
-    assert "bob's secret" not in text and "furious" not in text
+    assert "bob's secret" not in text
+    assert "furious" not in text
 
 
 @pytest.mark.parametrize(
-    "query, errors",
+    ("query", "errors"),
     [
         ("from=2020-01-01&to=2026-11-22", {"to": ["Choose a range of at most 3 years."]}),
         ("from=2026-11-10&to=2026-11-01", {"from": ["'from' must not be after 'to'."]}),
@@ -209,4 +218,5 @@ def test_the_notes_pages_are_bounded_and_keep_the_newest_notes(alice, alice_clie
 
     assert len(pages) == 5 + 2
     assert "Only the newest note of this range fits here; the export has all of them." in pages[5]
-    assert "note 0" in pages[5] and "note 1" not in "".join(pages[5:])
+    assert "note 0" in pages[5]
+    assert "note 1" not in "".join(pages[5:])

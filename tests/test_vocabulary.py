@@ -84,7 +84,8 @@ def test_the_vocabulary_lists_builtin_words_and_only_the_callers_own(alice, bob,
     assert len(mine["emotions"]) == len(theirs["emotions"]) + 1
     assert set(mine) == {"emotions", "needs", "sensations", "body_areas"}
     abandoned = next(e for e in mine["emotions"] if e["slug"] == "abandoned")
-    assert abandoned["is_interpretation"] and abandoned["suggested_needs"]
+    assert abandoned["is_interpretation"]
+    assert abandoned["suggested_needs"]
 
 
 def test_the_vocabulary_takes_six_queries_beyond_authentication(alice, alice_session):

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from tracker import messages
 from tracker.models import ApiToken, AttemptCounter, Session
 
 # "Last used" is written at most this often: once a request would cost every request a write.
@@ -182,7 +183,7 @@ def password_change(
     """
     password_attempt(username=user.get_username(), address=address)
     if not user.check_password(password):
-        raise ValidationError({"password": ["That password is not right."]})
+        raise ValidationError({"password": [messages.WRONG_PASSWORD]})
     password_attempt_succeeded(username=user.get_username(), address=address)
     try:
         validate_password(new_password, user=user)

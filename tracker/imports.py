@@ -1,5 +1,8 @@
 """Import of Attune JSON, Attune CSV and Daylio CSV exports.
 
+Why it is this long (~940 lines, four ideas: the entry point, Attune JSON, Attune CSV, Daylio, and the
+writing): it becomes a package split by format in a later session, after the speed work that edits it.
+
 The format is read from the content, never from the file name. The whole file is read and checked before
 anything is written (see import_file for how it is written):
 

@@ -35,6 +35,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from tracker import messages
 from tracker.models import WEEKDAYS, Profile, Reminder, new_calendar_token
 
 WINDOW_MAX_MINUTES = 720
@@ -182,7 +183,7 @@ def reminder_create(*, user: AbstractBaseUser, data: dict[str, Any], profile: Pr
     """A new reminder; `days` defaults to every day. Its first fire is computed at once."""
     values = _reminder_values({"days": WEEKDAYS, **data})
     if "time" not in values:
-        raise ValidationError({"time": ["This field is required."]})
+        raise ValidationError({"time": [messages.REQUIRED]})
     with transaction.atomic():
         # Lock the profile row: two concurrent creates cannot both pass the limit.
         Profile.objects.select_for_update().filter(pk=profile.pk).first()

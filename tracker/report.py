@@ -1,38 +1,36 @@
-"""The report to bring to a therapist: a multi-page A4 PDF drawn with matplotlib (PdfPages, Figure API).
+"""The report's drawing: a multi-page A4 PDF for a therapist, drawn with matplotlib (PdfPages, Figure API).
 
 Pages: a cover (range, counts, how to read the numbers); the trend over the range (pleasantness and
 energy with a rolling mean, check-ins and intensity); feelings and unmet needs as tables; body areas,
 sensations and emotion–need pairs; the summary in plain words, for the range and week by week; and,
 only when the person asks for them, their notes.
 
-The series comes from tracker.trends.range_trends, the weekly sentences from tracker.trends.week_trends,
-and the words for numbers (pleasantness_words, times) from there too, so the report says what the app
-says. Counts of words are aggregated in SQL. The pictures are vector (PDF) and drawn here: the app's
-charts are sized for a phone screen. Every text artist is drawn with parse_math=False, because a "$" in a
-note or a custom word must stay a dollar sign, and under charts.RENDER_LOCK, as matplotlib is not
-thread-safe.
+What the pages show comes from tracker.report_data (`resolve_report_range` and `report_data` are
+imported here too, so `tracker.report` stays the report's one entry point). The pictures are vector
+(PDF) and drawn here: the app's charts are sized for a phone screen. Every text artist is drawn with
+parse_math=False, because a "$" in a note or a custom word must stay a dollar sign, and under
+charts.RENDER_LOCK, as matplotlib is not thread-safe.
 """
 
 import datetime as dt
 import io
 import textwrap
 import warnings
-import zoneinfo
 from collections.abc import Iterator
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from tracker import charts, summaries
+from tracker.report_data import (
+    NOTES_MAX,
+    long_date,
+    range_summary,
+    report_data,
+    resolve_report_range,
+)
 
-from tracker import charts, trends
-from tracker.models import CheckIn, Profile
+__all__ = ["render_report", "report_data", "resolve_report_range"]
 
-DEFAULT_DAYS = 28  # "how has it been?" usually means the last few weeks
-MAX_DAYS = 3 * 366
 TABLE_ROWS = 10
-WEEKS_SUMMARISED = 8  # the most recent weeks of the range get their own sentences
-NOTES_MAX = 1000  # newest notes read when a long range holds more
 # Every character of a note is a glyph matplotlib's PDF backend handles in Python (kerning included): a
 # page of notes takes 0.2-0.5 s, and 1,000 notes of 5,000 characters (~1,000 pages) took minutes. The
 # newest notes that fit these pages are shown (the first notes page says so); the export keeps them all.
@@ -41,169 +39,6 @@ NOTES_LINES_PER_PAGE = 52
 PAGE = (8.27, 11.69)  # A4 portrait, inches
 LEFT, RIGHT = 0.08, 0.92
 COLOURS = charts.PALETTE["light"]
-
-
-# --- data --------------------------------------------------------------------------------------
-
-
-def resolve_report_range(
-    *, profile: Profile, date_from: dt.date | None, date_to: dt.date | None, now: dt.datetime | None = None
-) -> tuple[dt.date, dt.date]:
-    """`to` defaults to today (local) and `from` to four weeks before it; at most three years."""
-    date_to = date_to or trends.current_local_date(profile=profile, now=now)
-    trends.check_date(date_to, "to")
-    date_from = date_from or max(trends.MIN_DATE, date_to - dt.timedelta(days=DEFAULT_DAYS - 1))
-    trends.check_date(date_from, "from")
-    if date_from > date_to:
-        raise ValidationError({"from": ["'from' must not be after 'to'."]})
-    if (date_to - date_from).days + 1 > MAX_DAYS:
-        raise ValidationError({"to": ["Choose a range of at most 3 years."]})
-    return date_from, date_to
-
-
-def bucket_for(date_from: dt.date, date_to: dt.date) -> str:
-    days = (date_to - date_from).days + 1
-    return "day" if days <= 92 else "week" if days <= 366 else "month"
-
-
-def _ranked(rows, slug: str, name: str, *extra: str) -> list[dict[str, Any]]:
-    """(slug, name, ..., n) groups as dicts, most frequent first, ties alphabetical (stable)."""
-    items = [{"slug": r[slug], "name": r[name], **{e: r[e] for e in extra}, "count": r["n"]} for r in rows]
-    return sorted(items, key=lambda item: (-item["count"], item["slug"]))
-
-
-def report_data(
-    *, user: AbstractBaseUser, profile: Profile, date_from: dt.date, date_to: dt.date, include_notes: bool
-) -> dict[str, Any]:
-    """Everything the report shows, in a fixed number of queries whatever the range holds:
-    1 series, 1 distinct days, 5 word groups, up to WEEKS_SUMMARISED weeks, 1 for notes if asked."""
-    rows = CheckIn.objects.filter(user=user, local_date__gte=date_from, local_date__lte=date_to)
-    bucket = bucket_for(date_from, date_to)
-    series = trends.range_trends(
-        user=user, date_from=date_from, date_to=date_to, bucket=bucket, week_starts_on=profile.week_starts_on
-    )
-    days_with_checkins = rows.values("local_date").distinct().count()
-
-    def grouped(*fields: str, having: Q | None = None):
-        query = rows.filter(having) if having is not None else rows
-        return query.values(*fields).annotate(n=Count("id")).order_by()
-
-    emotions = _ranked(
-        grouped("emotion__slug", "emotion__name", "emotion__family"),
-        "emotion__slug",
-        "emotion__name",
-        "emotion__family",
-    )
-    needs = _ranked(
-        grouped("need__slug", "need__name", having=Q(need__isnull=False)), "need__slug", "need__name"
-    )
-    areas = _ranked(
-        grouped("body_area__slug", "body_area__name", having=Q(body_area__isnull=False)),
-        "body_area__slug",
-        "body_area__name",
-    )
-    sensations = _ranked(
-        grouped("sensation__slug", "sensation__name", having=Q(sensation__isnull=False)),
-        "sensation__slug",
-        "sensation__name",
-    )
-    pairs = sorted(
-        (
-            {"emotion": r["emotion__name"], "need": r["need__name"], "count": r["n"]}
-            for r in grouped("emotion__name", "need__name", having=Q(need__isnull=False))
-        ),
-        key=lambda pair: (-pair["count"], pair["emotion"], pair["need"]),
-    )
-    weeks = []
-    if series["count"]:
-        start = trends.week_start_for(date_to, week_starts_on=profile.week_starts_on)
-        while start + dt.timedelta(days=6) >= date_from and len(weeks) < WEEKS_SUMMARISED:
-            week = trends.week_trends(user=user, start=start)
-            if week["count"]:
-                weeks.append(week)
-            start -= dt.timedelta(days=7)
-        weeks.reverse()
-    notes = None
-    if include_notes:
-        notes = list(
-            rows.exclude(note="")
-            .order_by("-occurred_at", "-id")
-            .values_list("occurred_at", "emotion__name", "intensity", "need__name", "note")[: NOTES_MAX + 1]
-        )
-        notes.reverse()
-    return {
-        "from": date_from,
-        "to": date_to,
-        "zone": zoneinfo.ZoneInfo(profile.timezone),
-        "series": series,
-        "days": (date_to - date_from).days + 1,
-        "days_with_checkins": days_with_checkins,
-        "emotions": emotions,
-        "needs": needs,
-        "body_areas": areas,
-        "sensations": sensations,
-        "pairs": pairs,
-        "weeks": weeks,
-        "notes": notes,
-    }
-
-
-# --- words -------------------------------------------------------------------------------------
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day.strftime('%B')} {day.year}"
-
-
-def range_summary(data: dict[str, Any]) -> list[str]:
-    """Plain sentences about the whole range: how often, how it felt, what stood out, which way it went."""
-    series = data["series"]
-    if not series["count"]:
-        return ["There are no check-ins in this range."]
-    emotions = data["emotions"]
-    sentences = [
-        f"Between {long_date(data['from'])} and {long_date(data['to'])} you checked in "
-        f"{trends.times(series['count'])} on {data['days_with_checkins']} of {data['days']} days and named "
-        f"{len(emotions)} different feeling{'s' if len(emotions) != 1 else ''}.",
-        f"Overall it felt {trends.pleasantness_words(series['mean_pleasantness'])} (average pleasantness "
-        f"{series['mean_pleasantness']:+.2f} on a scale from -1 to +1), with an average intensity of "
-        f"{series['mean_intensity']:.1f} out of 10.",
-    ]
-    top = emotions[0]
-    sentences.append(f"The feeling named most often was {top['name']} ({trends.times(top['count'])}).")
-    if data["needs"]:
-        need = data["needs"][0]
-        sentence = f"The most frequent unmet need was {need['name']} ({trends.times(need['count'])})"
-        companions = [pair for pair in data["pairs"] if pair["need"] == need["name"]]
-        if companions:
-            sentence += f", most often alongside feeling {companions[0]['emotion']}"
-        sentences.append(sentence + ".")
-    if data["body_areas"]:
-        area = data["body_areas"][0]
-        sentences.append(
-            f"In the body it was felt most in the {area['name'].lower()} ({trends.times(area['count'])})."
-        )
-    direction = _direction(series["buckets"])
-    if direction:
-        sentences.append(direction)
-    return sentences
-
-
-def _direction(buckets: list[dict[str, Any]]) -> str | None:
-    """Compare the first and second half of the range (weighted by check-ins), in words."""
-    half = len(buckets) // 2
-    halves = []
-    for part in (buckets[:half], buckets[half:]):
-        count = sum(b["count"] for b in part)
-        if not count:
-            return None
-        halves.append(sum(b["mean_pleasantness"] * b["count"] for b in part if b["count"]) / count)
-    change = halves[1] - halves[0]
-    if change >= 0.1:
-        return "In the second half of the range it felt lighter than in the first half."
-    if change <= -0.1:
-        return "In the second half of the range it felt heavier than in the first half."
-    return "The second half of the range felt much like the first half."
 
 
 # --- drawing -----------------------------------------------------------------------------------
@@ -277,7 +112,7 @@ def _cover(data: dict[str, Any], *, include_notes: bool, today: dt.date):
     if series["count"]:
         pleasantness = series["mean_pleasantness"]
         facts += [
-            ("Average pleasantness", f"{pleasantness:+.2f} ({trends.pleasantness_words(pleasantness)})"),
+            ("Average pleasantness", f"{pleasantness:+.2f} ({summaries.pleasantness_words(pleasantness)})"),
             ("Average energy", f"{series['mean_energy']:+.2f}"),
             ("Average intensity", f"{series['mean_intensity']:.1f} of 10"),
         ]

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 
+from tracker.datadir import prepare
+
 
 def commands() -> list[list[str]]:
     host = os.environ.get("HOST", "127.0.0.1")
@@ -36,6 +38,8 @@ def commands() -> list[list[str]]:
 
 
 def main() -> int:
+    # Once, before the workers start: they then only read DATA_DIR and the secret key (tracker.datadir).
+    prepare()
     children = [subprocess.Popen(command) for command in commands()]  # noqa: S603
 
     def stop(*_args) -> None:

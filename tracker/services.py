@@ -1,7 +1,9 @@
 """Writes of Attune's domain: accounts, profiles, custom words and check-ins.
 
 Every function is keyword-only, raises django.core.exceptions.ValidationError (mapped to HTTP 400 by the
-API) and leaves the database unchanged when it raises.
+API) and leaves the database unchanged when it raises. It is ~450 lines because it holds every write
+of one idea (the domain's writes); the check-in writes may move to a module of their own after the
+speed work that edits them.
 """
 
 import datetime as dt
@@ -18,7 +20,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from tracker import credentials
+from tracker import credentials, messages
 from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Sensation
 from tracker.reminders import reminders_reschedule_for_user
 
@@ -106,7 +108,7 @@ def user_register(*, username: str, password: str, timezone_name: str = "UTC") -
     except ValidationError as exc:
         zone_error = exc
     if User.objects.filter(username__iexact=username).exists():
-        errors["username"] = ["That username is taken."]
+        errors["username"] = [messages.USERNAME_TAKEN]
     candidate = User(username=username)
     try:
         validate_password(password, user=candidate)
@@ -120,7 +122,7 @@ def user_register(*, username: str, password: str, timezone_name: str = "UTC") -
         try:
             user = User.objects.create_user(username=username, password=password)
         except IntegrityError:  # registered by a concurrent request a moment ago
-            raise ValidationError({"username": ["That username is taken."]}) from None
+            raise ValidationError({"username": [messages.USERNAME_TAKEN]}) from None
         Profile.objects.create(user=user, timezone=timezone_name)
     return user
 
@@ -140,7 +142,7 @@ def profile_update(
     timezone_name: str | None = None,
     day_starts_at: int | None = None,
     week_starts_on: str | None = None,
-    paused_until: dt.datetime | None | type[Ellipsis] = ...,
+    paused_until: dt.datetime | type[Ellipsis] | None = ...,
 ) -> Profile:
     """Change profile settings. Past check-ins keep their local dates (they are history as lived)."""
     reschedule = (timezone_name is not None and timezone_name != profile.timezone) or (
@@ -177,7 +179,7 @@ def user_delete(*, user: AbstractBaseUser, password: str) -> None:
     go too: their descriptions name the person's feelings in words.
     """
     if not user.check_password(password):
-        raise ValidationError({"password": ["That password is not right."]})
+        raise ValidationError({"password": [messages.WRONG_PASSWORD]})
     from tracker.charts import charts_forget  # (charts imports trends, which imports this module)
 
     user_id = user.pk

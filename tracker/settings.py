@@ -1,6 +1,8 @@
 """Attune settings: one module, every knob an environment variable (documented in README.md).
 
-Defaults run the app locally on SQLite in ./var/; DATABASE_URL switches to PostgreSQL.
+Defaults run the app locally on SQLite in ./var/; DATABASE_URL switches to PostgreSQL. Importing this
+module only reads the environment (and the secret-key file): DATA_DIR and its files are created by
+tracker.datadir.prepare() in the entry points, once, so several workers starting together cannot race.
 """
 
 import os
@@ -12,18 +14,21 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from tracker import datadir
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_bool(name: str, default: bool) -> bool:
+    """true/false (any case), or 1/0 as the README's examples and older installs write them."""
     value = os.environ.get(name)
     if value is None or value == "":
         return default
-    if value.lower() in ("1", "true", "yes", "on"):
+    if value.lower() in ("1", "true"):
         return True
-    if value.lower() in ("0", "false", "no", "off"):
+    if value.lower() in ("0", "false"):
         return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {value!r}")
+    raise ImproperlyConfigured(f"{name} must be true or false (or 1 or 0), got {value!r}")
 
 
 def env_int(name: str, default: int) -> int:
@@ -40,30 +45,20 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-TESTING = "PYTEST_VERSION" in os.environ or env_bool("ATTUNE_TESTING", False)
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (os.environ.get(name) or default).upper()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
 
 
-def private_dir(path: Path) -> Path:
-    """`path`, created readable by its owner only (0700) when it does not exist yet."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
-
-
-def private_sqlite_file(path: Path) -> None:
-    """Create the SQLite database file with mode 0600 (and tighten it if it exists): SQLite would create
-    it 0644 under the usual umask, readable by every user of the host, and gives its -wal and -shm files
-    the database file's mode."""
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))  # an empty file is a new SQLite database
-    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
-        if (path.parent / name).exists():
-            os.chmod(path.parent / name, 0o600)
-
-
-DATA_DIR = private_dir(Path(os.environ.get("DATA_DIR") or BASE_DIR / "var").resolve())
+TESTING = datadir.testing()
+# Created, with the files below, by tracker.datadir.prepare() in the entry points, never here.
+DATA_DIR = datadir.data_dir()
 
 
 def _secret_key() -> str:
-    """SECRET_KEY from the environment, else one generated per install and kept in DATA_DIR.
+    """SECRET_KEY from the environment, else the one generated per install into DATA_DIR.
 
     There is no built-in default key, so no install can run with a key published in this repository.
     """
@@ -71,12 +66,16 @@ def _secret_key() -> str:
         if len(key) < 32:
             raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters")
         return key
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(50))
-    return key_file.read_text().strip()
+    key_file = DATA_DIR / datadir.SECRET_KEY_FILE_NAME
+    try:
+        return key_file.read_text().strip()
+    except FileNotFoundError:
+        if TESTING:
+            return secrets.token_urlsafe(50)  # a test process that never ran an entry point
+        raise ImproperlyConfigured(
+            f"No SECRET_KEY and no {key_file}: start the app with `make run` (or `python -m tracker.serve`),"
+            " run any manage.py command once, or set SECRET_KEY"
+        ) from None
 
 
 SECRET_KEY = _secret_key()
@@ -187,15 +186,13 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "attune.sqlite3",
+            "NAME": DATA_DIR / datadir.SQLITE_FILE_NAME,
             "OPTIONS": SQLITE_OPTIONS,
         }
     }
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
-    if not TESTING and str(_db["NAME"]) not in ("", ":memory:"):
-        private_sqlite_file(Path(_db["NAME"]))
     # Keep connections: opening one (and running its PRAGMAs) per request costs more than most queries.
     _db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600)
     # Tests use a real file, not the runner's shared in-memory database, whose table-level locking
@@ -224,7 +221,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(private_dir(DATA_DIR / "cache")),  # rendered charts describe feelings
+            "LOCATION": str(DATA_DIR / "cache"),  # 0700 (tracker.datadir): rendered charts describe feelings
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
@@ -256,8 +253,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing root
+STATIC_ROOT = DATA_DIR / "static"  # created by tracker.datadir.prepare(): whitenoise warns if missing
 # `make run` collects static files with their gzip and Brotli copies (whitenoise serves those); tests and
 # DEBUG serve straight from the app folders and notice edits (the shell's version follows its files).
 STORAGES = {
@@ -321,13 +317,14 @@ if "PUSH_SERVICE_HOSTS" in os.environ and not PUSH_SERVICE_HOSTS:
     raise ImproperlyConfigured("PUSH_SERVICE_HOSTS is empty: list push service host suffixes, or * for any")
 PUSH_ALLOW_INSECURE_ENDPOINTS = env_bool("PUSH_ALLOW_INSECURE_ENDPOINTS", False)
 
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
 # Logs never carry request bodies, emotion words or notes: only method, path and status.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # fontTools logs, at INFO, the glyphs it embeds in a report PDF: the letters of the person's notes.
     "loggers": {"fontTools": {"level": "WARNING"}},
 }

@@ -1,4 +1,4 @@
-"""Trends: check-ins turned into weekly and longer series, patterns and a few kind sentences.
+"""Trends: check-ins turned into weekly and longer series and patterns; their sentences: tracker.summaries.
 
 Everything is bucketed by CheckIn.local_date (fixed when the check-in was written) and read through
 the (user, local_date) index. Ranges are grouped in SQL by day, week (starting on any weekday, via a
@@ -18,6 +18,9 @@ from django.utils import timezone
 
 from tracker.models import WEEKDAYS, CheckIn, Emotion, Profile
 from tracker.services import EARLIEST_OCCURRED_AT, LATEST_INSTANT, local_date_for
+
+# The sentences live in tracker.summaries; the words for numbers stay importable from here (charts).
+from tracker.summaries import pleasantness_words, range_direction, times, week_summary  # noqa: F401
 
 TOP_N = 5
 BUCKETS = ("day", "week", "month")
@@ -326,66 +329,6 @@ def week_trends(*, user: AbstractBaseUser, start: dt.date) -> dict[str, Any]:
     return week
 
 
-# --- plain-language summary --------------------------------------------------------------------
-
-
-def times(count: int) -> str:
-    return {1: "once", 2: "twice"}.get(count, f"{count} times")
-
-
-def pleasantness_words(value: float) -> str:
-    if value <= -0.5:
-        return "mostly unpleasant"
-    if value < -0.15:
-        return "somewhat unpleasant"
-    if value <= 0.15:
-        return "mixed"
-    if value < 0.5:
-        return "somewhat pleasant"
-    return "mostly pleasant"
-
-
-def week_summary(week: dict[str, Any]) -> list[str]:
-    """2–4 short, kind sentences from the numbers. No grades, no streaks, nothing about gaps."""
-    if week["count"] == 0:
-        return [
-            "There are no check-ins for this week.",
-            "That is completely fine; whenever you want to, one short check-in is enough.",
-        ]
-    sentences = []
-    days = week["days_with_checkins"]
-    day_words = "one day" if days == 1 else f"{days} days"
-    kinds = week["distinct_emotions"]
-    kind_words = "one feeling" if kinds == 1 else f"{kinds} different feelings"
-    sentences.append(
-        f"You checked in {times(week['count'])} on {day_words} and named {kind_words}; "
-        f"overall the week felt {pleasantness_words(week['mean_pleasantness'])}."
-    )
-    top = week["top_emotions"][0]
-    if top["count"] > 1:
-        sentences.append(f"The feeling you named most often was {top['name']} ({times(top['count'])}).")
-    if week["top_needs"]:
-        need = week["top_needs"][0]
-        sentence = f"Your most frequent unmet need was {need['name']} ({times(need['count'])})"
-        with_need = [pair for pair in week["pairs"] if pair["need"] == need["slug"]]
-        if with_need and (with_need[0]["count"] > 1 or need["count"] == 1):
-            sentence += f", mostly alongside feeling {with_need[0]['emotion_name']}"
-        sentences.append(sentence + ".")
-    if week["top_body_areas"]:
-        area = week["top_body_areas"][0]
-        sentences.append(f"Your body held it most in the {area['name'].lower()} ({times(area['count'])}).")
-    previous = week["previous_week"]
-    if previous["count"] and len(sentences) < 4:
-        change = week["mean_pleasantness"] - previous["mean_pleasantness"]
-        if change >= 0.1:
-            sentences.append("On average it felt a little lighter than the week before.")
-        elif change <= -0.1:
-            sentences.append("On average it felt heavier than the week before; be gentle with yourself.")
-        else:
-            sentences.append("On average it felt much like the week before.")
-    return sentences[:4]
-
-
 # --- range -------------------------------------------------------------------------------------
 
 
@@ -461,30 +404,3 @@ def range_trends(
         "buckets": series,
         "direction": range_direction(series),
     }
-
-
-# How far (on the -1..+1 pleasantness scale) the rolling mean must move to be called a direction.
-DIRECTION_THRESHOLD = 0.1
-
-
-def range_direction(series: list[dict[str, Any]]) -> str:
-    """One kind sentence about the general direction of the rolling mean, which allows for setbacks.
-
-    Compares the rolling pleasantness of the earlier and later halves of the buckets that have one.
-    """
-    rolling = [b["rolling_pleasantness"] for b in series if b["rolling_pleasantness"] is not None]
-    if len(rolling) < 4:
-        return "There is not enough here yet to see a direction. Every check-in adds to the picture."
-    half = len(rolling) // 2
-    earlier = sum(rolling[:half]) / half
-    later = sum(rolling[half:]) / (len(rolling) - half)
-    dips = any(b < a - DIRECTION_THRESHOLD for a, b in zip(rolling, rolling[1:], strict=False))
-    if later - earlier >= DIRECTION_THRESHOLD:
-        sentence = "Over this time the general direction has been towards more pleasant feelings"
-        return sentence + (", with dips along the way: healing is not linear." if dips else ".")
-    if earlier - later >= DIRECTION_THRESHOLD:
-        return (
-            "Lately has felt heavier than before. Healing is not linear, and a harder stretch is part of it;"
-            " be gentle with yourself."
-        )
-    return "The general direction has stayed about level. Healing is not linear: steadiness counts too."

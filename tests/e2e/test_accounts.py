@@ -16,7 +16,7 @@ DEVICE_STORAGE = """async () => ({
 
 
 def test_sign_in_with_a_wrong_password_says_so_beside_the_form_and_keeps_the_username(app, dana):
-    context, page, watch = app
+    _context, page, watch = app
     watch.allow_console("status of 400")
     open_app(page, "#signin")
     screen(page, "signin")
@@ -58,7 +58,7 @@ def test_sign_out_with_a_waiting_check_in_warns_and_then_leaves_nothing_on_the_d
 
 
 def test_sign_up_refuses_a_short_password_beside_the_field(app, transactional_db):
-    context, page, watch = app
+    _context, page, watch = app
     watch.allow_console("status of 400")
     open_app(page, "#signup")
     page.get_by_label("Username").fill("fern")

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_sign_up_then_a_full_check_in_through_every_step_lands_in_history_and_the_database(app):
-    context, page, watch = app
+    _context, page, watch = app
     open_app(page, "#signup")
     wait_for_screen(page, "Create your account")
     assert page.get_by_label("Time zone").input_value() == "Europe/Berlin"  # detected from the phone
@@ -63,8 +63,11 @@ def test_sign_up_then_a_full_check_in_through_every_step_lands_in_history_and_th
     entry = page.locator(".history .entry").first
     entry.wait_for()
     text = entry.inner_text()
-    assert "humiliated" in text and "7 · strong" in text and "needed respect" in text
-    assert "tight in the chest" in text and "00:05" in text
+    assert "humiliated" in text
+    assert "7 · strong" in text
+    assert "needed respect" in text
+    assert "tight in the chest" in text
+    assert "00:05" in text
     screen(page, "today")
 
     row = CheckIn.objects.select_related("emotion", "need", "sensation", "body_area").get(
@@ -72,20 +75,23 @@ def test_sign_up_then_a_full_check_in_through_every_step_lands_in_history_and_th
     )
     assert (row.emotion.slug, row.intensity, row.need.slug) == ("humiliated", 7, "respect")
     assert (row.body_area.slug, row.sensation.slug) == ("chest", "tight")
-    assert row.note == "At the meeting, in front of everyone." and row.context == ["work"]
+    assert row.note == "At the meeting, in front of everyone."
+    assert row.context == ["work"]
     berlin = row.occurred_at.astimezone(dt.timezone(dt.timedelta(hours=1)))  # December: CET
-    assert (berlin.hour, berlin.minute) == (0, 5) and row.source == "app"
+    assert (berlin.hour, berlin.minute) == (0, 5)
+    assert row.source == "app"
     watch.assert_clean()
 
 
 def test_abandoned_offers_its_feelings_and_needs_and_picking_one_of_each_sets_both(app, dana, live_server):
-    context, page, watch = app
+    _context, page, watch = app
     sign_in(page, "dana", "#checkin")
     page.get_by_label("Find a word").fill("abandoned")
     page.get_by_role("button", name="abandoned").click()
     wait_for_screen(page, "The word")
     bridge = page.locator(".bridge")
-    assert "lonely" in bridge.inner_text() and "reassurance" in bridge.inner_text()
+    assert "lonely" in bridge.inner_text()
+    assert "reassurance" in bridge.inner_text()
     screen(page, "checkin-bridge")
     bridge.get_by_role("list", name="Feelings underneath").get_by_role("button", name="lonely").click()
     bridge.get_by_role("list", name="Needs underneath").get_by_role("button", name="reassurance").click()
@@ -99,7 +105,7 @@ def test_abandoned_offers_its_feelings_and_needs_and_picking_one_of_each_sets_bo
 
 
 def test_a_draft_survives_a_reload_and_is_gone_after_saving(app, dana):
-    context, page, watch = app
+    _context, page, watch = app
     sign_in(page, "dana", "#checkin")
     page.get_by_label("Find a word").fill("disappointed")
     page.get_by_role("button", name="disappointed", exact=True).click()

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_check_in_opens_and_can_be_edited_and_deleted(app, dana):
-    context, page, watch = app
+    _context, page, watch = app
     now = timezone.now()
     make_checkin(dana, occurred_at=now - dt.timedelta(days=1, hours=1), emotion="hopeful", intensity=4)
     target = make_checkin(
@@ -32,12 +32,10 @@ def test_a_check_in_opens_and_can_be_edited_and_deleted(app, dana):
     page.locator(".entry", has_text="dismissed").click()
     wait_for_screen(page, "dismissed")
     text = page.locator("main").inner_text()
-    assert (
-        "6 · moderate" in text
-        and "to be heard" in text
-        and "heavy in the chest" in text
-        and "Line two." in text
-    )
+    assert "6 · moderate" in text
+    assert "to be heard" in text
+    assert "heavy in the chest" in text
+    assert "Line two." in text
     screen(page, "entry")
 
     page.get_by_role("link", name="Edit").click()
@@ -66,7 +64,7 @@ def test_a_check_in_opens_and_can_be_edited_and_deleted(app, dana):
 
 
 def test_the_privacy_and_support_pages_are_calm_and_open_without_an_account(app, transactional_db):
-    context, page, watch = app
+    _context, page, watch = app
     open_app(page, "#privacy")
     wait_for_screen(page, "Your privacy")
     assert "Nothing goes to anyone else" in page.locator("main").inner_text()
@@ -80,7 +78,7 @@ def test_the_privacy_and_support_pages_are_calm_and_open_without_an_account(app,
 
 
 def test_history_loads_more_as_the_person_scrolls(app, dana):
-    context, page, watch = app
+    _context, page, watch = app
     now = timezone.now()
     for i in range(45):
         make_checkin(dana, occurred_at=now - dt.timedelta(hours=3 * i + 1), emotion="calm", intensity=i % 11)

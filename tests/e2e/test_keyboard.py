@@ -24,7 +24,7 @@ def tab_to(page, name: str, *, exact: bool = False, limit: int = 120) -> None:
 
 
 def test_a_check_in_done_with_the_keyboard_alone(app, dana):
-    context, page, watch = app
+    _context, page, watch = app
     sign_in(page, "dana")
     page.keyboard.press("End")
     tab_to(page, "Check in", exact=True)

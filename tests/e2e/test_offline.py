@@ -35,7 +35,8 @@ def test_offline_reload_works_and_three_check_ins_sync_exactly_once(app, dana):
         quick_checkin(page, word)
     waiting = page.locator(".entry", has_text="Waiting to sync")
     waiting.nth(2).wait_for()
-    assert waiting.count() == 3 and rows() == 0
+    assert waiting.count() == 3
+    assert rows() == 0
     assert page.locator("#sync-status").inner_text() == "Saved on this phone"
     screen(page, "today-offline")
     sent_before = outbox(page)
@@ -55,14 +56,16 @@ def test_offline_reload_works_and_three_check_ins_sync_exactly_once(app, dana):
         }""",
         sent_before,
     )
-    assert outbox(page) == [] and rows() == 3
+    assert outbox(page) == []
+    assert rows() == 3
     assert sorted(str(i) for i in CheckIn.objects.values_list("uuid", flat=True)) == sorted(
         e["id"] for e in sent_before
     )
     caches = page.evaluate(
         "async () => { const out = []; for (const k of await caches.keys()) { for (const r of await (await caches.open(k)).keys()) out.push(r.url); } return out; }"
     )
-    assert caches and not [url for url in caches if "/api/" in url]
+    assert caches
+    assert not [url for url in caches if "/api/" in url]
     watch.assert_clean()
 
 
@@ -115,7 +118,8 @@ def test_an_expired_session_keeps_the_outbox_and_sends_it_after_signing_in(app, 
 
     page.get_by_role("heading", level=1, name="Welcome back").wait_for()
     assert "2 check-ins saved on this phone" in page.locator("main").inner_text()
-    assert len(outbox(page)) == 2 and rows() == 0
+    assert len(outbox(page)) == 2
+    assert rows() == 0
     screen(page, "signin-expired")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()

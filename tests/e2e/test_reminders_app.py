@@ -49,7 +49,7 @@ def push_service(settings, tmp_path):
 
 
 def test_a_weekday_reminder_made_in_the_app_is_on_the_server_and_pausing_works(app, dana):
-    context, page, watch = app
+    _context, page, watch = app
     sign_in(page, "dana", "#reminders")
     wait_for_screen(page, "Reminders")
     page.get_by_role("button", name="Add a reminder").click()
@@ -123,9 +123,11 @@ def test_a_browser_without_push_is_told_plainly_and_offered_the_calendar_feed(ap
     sign_in(page, "dana", "#reminders")
     wait_for_screen(page, "Reminders")
     text = page.locator("main").inner_text()
-    assert "can't show notifications" in text and "calendar" in text
+    assert "can't show notifications" in text
+    assert "calendar" in text
     link = page.get_by_label("Your private calendar link").input_value()
-    assert link.startswith("http") and "/api/reminders.ics?token=" in link
+    assert link.startswith("http")
+    assert "/api/reminders.ics?token=" in link
     page.get_by_role("button", name="Make a new link").click()
     page.get_by_role("dialog").get_by_role("button", name="Make a new link").click()
     page.wait_for_function("(old) => document.querySelector('[name=calendar_url]').value !== old", arg=link)

@@ -32,7 +32,7 @@ def two_checkins(dana):
 
 
 def test_changing_the_time_zone_and_the_day_start_shows_in_the_profile(app, dana):
-    context, page, watch = app
+    _context, page, watch = app
     sign_in(page, "dana", "#settings")
     wait_for_screen(page, "Settings")
     screen(page, "settings")
@@ -47,7 +47,7 @@ def test_changing_the_time_zone_and_the_day_start_shows_in_the_profile(app, dana
 
 
 def test_export_downloads_a_file_with_the_check_ins_as_json_and_csv(app, two_checkins):
-    context, page, watch = app
+    _context, page, watch = app
     sign_in(page, "dana", "#data")
     wait_for_screen(page, "Your data")
     screen(page, "data")
@@ -63,7 +63,7 @@ def test_export_downloads_a_file_with_the_check_ins_as_json_and_csv(app, two_che
 
 
 def test_a_daylio_import_with_unknown_moods_asks_for_a_feeling_and_then_imports_every_row_once(app, dana):
-    context, page, watch = app
+    _context, page, watch = app
     sign_in(page, "dana", "#data")
     page.get_by_label("A file to import").set_input_files(str(DAYLIO))
     page.get_by_role("button", name="Import", exact=True).click()
@@ -71,7 +71,8 @@ def test_a_daylio_import_with_unknown_moods_asks_for_a_feeling_and_then_imports_
     mapping.wait_for()
     first = CheckIn.objects.filter(user=dana).count()
     labels = [label.inner_text() for label in mapping.locator("label").all()]
-    assert set(labels) >= {"Grateful"} and first == 8 - len(labels) - 1  # "super tired" twice in the file
+    assert set(labels) >= {"Grateful"}
+    assert first == 8 - len(labels) - 1
     screen(page, "data-import-mapping")
     for label in labels:
         mapping.get_by_label(label, exact=True).select_option("exhausted" if "ired" in label else "grateful")
@@ -91,12 +92,13 @@ def report_text(download) -> str:
 
 
 def test_the_report_downloads_a_pdf_with_notes_only_when_asked(app, two_checkins):
-    context, page, watch = app
+    _context, page, watch = app
     sign_in(page, "dana", "#data")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the PDF").click()
     text = report_text(download)
-    assert "dismissed" in text and NOTE not in text
+    assert "dismissed" in text
+    assert NOTE not in text
     page.get_by_label("Include my notes").check()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the PDF").click()
@@ -105,7 +107,7 @@ def test_the_report_downloads_a_pdf_with_notes_only_when_asked(app, two_checkins
 
 
 def test_deleting_the_account_leaves_no_row_on_the_server_and_nothing_on_the_phone(app, two_checkins, dana):
-    context, page, watch = app
+    _context, page, watch = app
     watch.allow_console("status of 400")
     sign_in(page, "dana", "#data")
     ready_for_offline(page)
@@ -129,7 +131,7 @@ def test_deleting_the_account_leaves_no_row_on_the_server_and_nothing_on_the_pho
 
 
 def test_a_file_that_is_not_an_export_is_refused_with_the_reason_and_changes_nothing(app, dana, tmp_path):
-    context, page, watch = app
+    _context, page, watch = app
     watch.allow_console("status of 400")
     junk = tmp_path / "notes.csv"
     junk.write_text("this,is\nnot,an export\n")
@@ -138,6 +140,7 @@ def test_a_file_that_is_not_an_export_is_refused_with_the_reason_and_changes_not
     page.get_by_role("button", name="Import", exact=True).click()
     error = page.locator("[data-field='file'] .field-error")
     error.wait_for()
-    assert error.inner_text().strip() and not CheckIn.objects.filter(user=dana).exists()
+    assert error.inner_text().strip()
+    assert not CheckIn.objects.filter(user=dana).exists()
     screen(page, "data-import-refused")
     watch.assert_clean()

@@ -38,7 +38,7 @@ def test_the_browser_reports_the_app_installable(playwright, live_server, transa
 
 
 def test_the_first_load_fits_the_budget_compressed(app, transactional_db):
-    context, page, watch = app
+    _context, page, watch = app
     sizes: dict[str, dict[str, int]] = {}
 
     def record(response):
@@ -68,7 +68,8 @@ def test_the_first_load_fits_the_budget_compressed(app, transactional_db):
             indent=1,
         )
     )
-    assert "/" in shell_files and any(k.endswith("main.js") for k in shell_files)
+    assert "/" in shell_files
+    assert any(k.endswith("main.js") for k in shell_files)
     assert total <= FIRST_LOAD_BUDGET, f"first load {total} B gzip > {FIRST_LOAD_BUDGET} B"
     watch.assert_clean()
 
@@ -77,18 +78,25 @@ def test_the_html_has_no_inline_script_or_style_and_the_worker_is_always_revalid
     html = client.get("/")
     assert html["Cache-Control"] == "no-cache"
     csp = html["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
     text = html.content.decode()
-    assert not re.search(r"<script(?![^>]*\bsrc=)", text) and " style=" not in text and "<style" not in text
+    assert not re.search(r"<script(?![^>]*\bsrc=)", text)
+    assert " style=" not in text
+    assert "<style" not in text
 
     worker = client.get("/sw.js")
-    assert worker.status_code == 200 and worker["Cache-Control"] == "no-cache"
+    assert worker.status_code == 200
+    assert worker["Cache-Control"] == "no-cache"
     assert worker["Content-Type"].startswith("text/javascript")
     body = worker.content.decode()
     version = re.search(r'const VERSION = "([0-9a-f]{16})"', body).group(1)
     assert f'content="{version}"' in text  # the HTML and the worker name the same version
     shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", body, re.S).group(1))
-    assert "/" in shell and "/static/frontend/app.css" in shell and "/static/frontend/js/main.js" in shell
+    assert "/" in shell
+    assert "/static/frontend/app.css" in shell
+    assert "/static/frontend/js/main.js" in shell
     assert not [url for url in shell if url.startswith("/api/")]
 
 
@@ -101,8 +109,10 @@ def test_the_manifest_names_the_app_its_icons_and_the_check_in_shortcut(client):
         "Attune",
         "standalone",
     )
-    assert manifest["start_url"] == "/" and manifest["scope"] == "/"
-    assert manifest["theme_color"] and manifest["background_color"]
+    assert manifest["start_url"] == "/"
+    assert manifest["scope"] == "/"
+    assert manifest["theme_color"]
+    assert manifest["background_color"]
     assert {(i["sizes"], i["purpose"]) for i in manifest["icons"]} == {
         ("192x192", "any"),
         ("512x512", "any"),

@@ -45,13 +45,12 @@ def version_of(page) -> str:
 def test_a_new_version_waits_outside_a_check_in_and_then_every_shell_file_is_new(
     app, dana, live_server, changed_stylesheet
 ):
-    context, page, watch = app
+    _context, page, watch = app
     sign_in(page, "dana")
     service_worker_ready(page)
     old = version_of(page)
-    assert list(page.evaluate(CACHED_SHELL)) and all(
-        k.startswith(f"attune-shell-{old} ") for k in page.evaluate(CACHED_SHELL)
-    )
+    assert list(page.evaluate(CACHED_SHELL))
+    assert all(k.startswith(f"attune-shell-{old} ") for k in page.evaluate(CACHED_SHELL))
 
     page.evaluate("location.hash = '#checkin'")
     page.get_by_role("heading", level=1, name="Where are you right now?").wait_for()
@@ -72,12 +71,13 @@ def test_a_new_version_waits_outside_a_check_in_and_then_every_shell_file_is_new
     new = version_of(page)
     assert new != old
     cached = page.evaluate(CACHED_SHELL)
-    assert cached and all(key.startswith(f"attune-shell-{new} ") for key in cached)  # the old cache is gone
+    assert cached
+    assert all(key.startswith(f"attune-shell-{new} ") for key in cached)
     for key, text in cached.items():
         path = key.split(" ", 1)[1]
         assert not path.startswith("/api/")
         if text is not None:
-            with urllib.request.urlopen(live_server.url + path) as response:  # noqa: S310 (the live server)
+            with urllib.request.urlopen(live_server.url + path) as response:
                 assert text == response.read().decode(), f"{path} is not from the new version"
     assert "new version" in cached[f"attune-shell-{new} /static/frontend/app.css"]
     assert page.evaluate("fetch('/static/frontend/app.css').then((r) => r.text())").endswith("*/")

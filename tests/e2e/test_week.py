@@ -53,7 +53,7 @@ def image_loaded(page, selector: str) -> bool:
 
 
 def test_the_week_table_equals_the_api_and_the_chart_loads_in_light_and_dark(app, seeded_week):
-    context, page, watch = app
+    _context, page, watch = app
     api_week = seeded_week.get("/api/trends/week").json()
     sign_in(page, "dana", "#week")
     wait_for_screen(page, "Your week")
@@ -75,7 +75,8 @@ def test_the_week_table_equals_the_api_and_the_chart_loads_in_light_and_dark(app
     text = page.locator("main").inner_text()
     for sentence in api_week["summary"]:
         assert sentence in text
-    assert "dismissed" in text and "When you felt dismissed, you most often needed respect" in text
+    assert "dismissed" in text
+    assert "When you felt dismissed, you most often needed respect" in text
     page.wait_for_function(
         "() => { const i = document.querySelector('img.chart'); return i.complete && i.naturalWidth > 0; }"
     )
@@ -107,7 +108,7 @@ def test_the_week_table_equals_the_api_and_the_chart_loads_in_light_and_dark(app
 
 @pytest.mark.parametrize("months", [3, 6, 12])
 def test_the_longer_view_shows_the_range_chart_for_the_chosen_months(app, seeded_week, months):
-    context, page, watch = app
+    _context, page, watch = app
     sign_in(page, "dana", "#trends")
     wait_for_screen(page, "The longer view")
     page.get_by_role("button", name=f"{months} months").click()
@@ -120,7 +121,8 @@ def test_the_longer_view_shows_the_range_chart_for_the_chosen_months(app, seeded
     src = page.eval_on_selector("img.chart", "(img) => img.currentSrc")
     today = timezone.now().astimezone(BERLIN).date()
     frm = dt.date.fromisoformat(src.split("from=")[1][:10])
-    assert 28 * months <= (today - frm).days <= 31 * months + 1 and "bucket=week" in src
+    assert 28 * months <= (today - frm).days <= 31 * months + 1
+    assert "bucket=week" in src
     page.get_by_role("button", name="By month").click()
     page.wait_for_function("() => document.querySelector('img.chart').currentSrc.includes('bucket=month')")
     assert (

@@ -1,10 +1,18 @@
-"""The built-in vocabulary, shipped as JSON data files in this folder and seeded idempotently."""
+"""The built-in vocabulary, shipped as JSON data files in this folder and seeded idempotently.
+
+Seeding runs after every `migrate` (`seed_after_migrate`, connected in tracker.apps) against the current
+models, not inside a migration: a data migration would run today's JSON and loader against the historical
+models of its day, and the first field added to either would break a fresh `migrate`.
+"""
 
 import json
 from pathlib import Path
 
-from django.apps import apps as global_apps
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.migrations.loader import MigrationLoader
+
+# The current models, never historical ones: seeding runs after migrating (seed_after_migrate).
+from tracker.models import BodyArea, Emotion, Need, Sensation
 
 DATA_DIR = Path(__file__).resolve().parent
 EMOTION_FIELDS = ("name", "family", "definition", "pleasantness", "energy", "is_interpretation")
@@ -48,16 +56,11 @@ def _sync_links(relation, wanted: set[tuple[int, int]]) -> None:
 
 
 @transaction.atomic
-def load_builtin_vocabulary(apps=global_apps) -> dict[str, int]:
+def load_builtin_vocabulary() -> dict[str, int]:
     """Insert or update every built-in word by slug; running it again changes nothing.
 
-    Takes an app registry so the data migration can run it against historical models.
     Returns how many words of each kind the data files hold.
     """
-    Emotion = apps.get_model("tracker", "Emotion")
-    Need = apps.get_model("tracker", "Need")
-    Sensation = apps.get_model("tracker", "Sensation")
-    BodyArea = apps.get_model("tracker", "BodyArea")
     builtin = {"owner": None}
 
     needs = _sync_words(Need, read("needs"), ("name", "category", "definition"), builtin)
@@ -88,3 +91,19 @@ def load_builtin_vocabulary(apps=global_apps) -> dict[str, int]:
         "sensations": len(sensations),
         "body_areas": len(body_areas),
     }
+
+
+def seed_after_migrate(*, using: str = DEFAULT_DB_ALIAS, plan: list | None = None, **_kwargs) -> None:
+    """post_migrate receiver: sync the built-in vocabulary once the tracker app is fully migrated.
+
+    `flush` sends post_migrate without a plan and is left alone (tests re-seed after a flush themselves,
+    see tests/conftest.py). A database migrated to an older tracker migration (or to zero) is skipped: the
+    current models, which the loader uses, would not match its tables. Only the default database holds
+    the vocabulary (the loader uses the default manager).
+    """
+    if plan is None or using != DEFAULT_DB_ALIAS:
+        return
+    loader = MigrationLoader(connections[using], ignore_no_migrations=True)
+    leaves = {node for node in loader.graph.leaf_nodes() if node[0] == "tracker"}
+    if leaves and leaves <= set(loader.applied_migrations):
+        load_builtin_vocabulary()
