@@ -14,8 +14,8 @@ from api.fields import (
     StrictIntegerField,
     StrictUUIDField,
 )
+from tracker import checkin_rules as rules
 from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Sensation
-from tracker.services import CONTEXT_MAX_TAGS, CONTEXT_TAG_MAX_LENGTH
 
 # --- accounts ----------------------------------------------------------------------------------
 
@@ -176,14 +176,24 @@ class CheckInInput(serializers.Serializer):
 
     id = StrictUUIDField(required=False)
     occurred_at = AwareDateTimeField(required=False)
-    emotion = StrictCharField(max_length=64)
-    intensity = StrictIntegerField(min_value=0, max_value=10)
-    need = StrictCharField(max_length=64, required=False, allow_null=True, allow_blank=True)
-    sensation = StrictCharField(max_length=64, required=False, allow_null=True, allow_blank=True)
-    body_area = StrictCharField(max_length=32, required=False, allow_null=True, allow_blank=True)
-    note = StrictCharField(max_length=5000, required=False, allow_blank=True, trim_whitespace=False)
+    emotion = StrictCharField(max_length=rules.WORD_SLUG_MAX_LENGTH)
+    intensity = StrictIntegerField(min_value=rules.INTENSITY_MIN, max_value=rules.INTENSITY_MAX)
+    need = StrictCharField(
+        max_length=rules.WORD_SLUG_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
+    )
+    sensation = StrictCharField(
+        max_length=rules.WORD_SLUG_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
+    )
+    body_area = StrictCharField(
+        max_length=rules.BODY_AREA_SLUG_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
+    )
+    note = StrictCharField(
+        max_length=rules.NOTE_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=False
+    )
     context = serializers.ListField(
-        child=StrictCharField(max_length=CONTEXT_TAG_MAX_LENGTH), max_length=CONTEXT_MAX_TAGS, required=False
+        child=StrictCharField(max_length=rules.CONTEXT_TAG_MAX_LENGTH),
+        max_length=rules.CONTEXT_MAX_TAGS,
+        required=False,
     )
 
 

@@ -73,7 +73,7 @@ class RegisterView(APIView):
             password=data.validated_data["password"],
             timezone_name=data.validated_data["timezone"],
         )
-        login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request._request, user, backend="tracker.credentials.ProfileBackend")
         profile = services.profile_get(user=user)
         return Response(s.ProfileOutput(profile, context={"request": request}).data, status=201)
 

@@ -98,6 +98,8 @@ if HTTPS:
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 # Sessions on a personal phone: signed out after SESSION_IDLE_DAYS without use and SESSION_LIFETIME_DAYS
 # after signing in however much it is used (NIST SP 800-63B AAL1 and ASVS 3.3.2 level 1: 30 days).
+# Every request of a session reads its user with the profile joined in, SQL built once (issue 12).
+AUTHENTICATION_BACKENDS = ["tracker.credentials.ProfileBackend"]
 SESSION_ENGINE = "tracker.sessions"  # database sessions that know their user (tracker.credentials)
 SESSION_IDLE_DAYS = env_int("SESSION_IDLE_DAYS", 14)
 SESSION_LIFETIME_DAYS = env_int("SESSION_LIFETIME_DAYS", 30)
