@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import reminder_serializers as rs
-from api.serializers import ProfileOutput
+from api.serializers import profile_output
 from tracker import calendar_feed, push, reminders, services
 
 ERRORS = {400: OpenApiResponse(description="Field errors"), 404: OpenApiResponse(description="Not found")}
@@ -109,9 +109,7 @@ class CalendarTokenView(APIView):
     def post(self, request: Request) -> Response:
         """A new calendar feed URL; the previous one answers 404 from now on."""
         profile = reminders.calendar_token_rotate(profile=services.profile_get(user=request.user))
-        return Response(
-            {"calendar_url": ProfileOutput(profile, context={"request": request}).data["calendar_url"]}
-        )
+        return Response({"calendar_url": profile_output(profile, request=request)["calendar_url"]})
 
 
 class PushPublicKeyView(APIView):

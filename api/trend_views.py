@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.fields import BoundedDateField
-from api.serializers import DateRangeInput
+from api.serializers import DateRangeInput, RangeTrendsOutput, WeekTrendsOutput
 from tracker import charts, services, trends
 
 # --- input -------------------------------------------------------------------------------------
@@ -74,7 +74,7 @@ NOT_MODIFIED = OpenApiResponse(description="Not modified: If-None-Match holds th
 
 
 class WeekTrendsView(APIView):
-    @extend_schema(parameters=WEEK_PARAMS, responses={200: OpenApiTypes.OBJECT, 400: BAD_INPUT})
+    @extend_schema(parameters=WEEK_PARAMS, responses={200: WeekTrendsOutput, 400: BAD_INPUT})
     def get(self, request: Request) -> Response:
         params = parse(WeekInput, request)
         profile = services.profile_get(user=request.user)
@@ -84,7 +84,7 @@ class WeekTrendsView(APIView):
 
 
 class RangeTrendsView(APIView):
-    @extend_schema(parameters=RANGE_PARAMS, responses={200: OpenApiTypes.OBJECT, 400: BAD_INPUT})
+    @extend_schema(parameters=RANGE_PARAMS, responses={200: RangeTrendsOutput, 400: BAD_INPUT})
     def get(self, request: Request) -> Response:
         params = parse(RangeInput, request)
         profile = services.profile_get(user=request.user)

@@ -298,6 +298,8 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI's files come from our own origin (no CDN), its script from a URL (no inline script).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # The profile and the week trends answer with the same week start: one enum for both.
+    "ENUM_NAME_OVERRIDES": {"WeekdayEnum": "tracker.models.Weekday"},
 }
 
 # Maximum upload for POST /api/import (bytes).
