@@ -244,3 +244,36 @@ def test_the_domain_rules_hold_for_writes_that_skip_the_serializer(alice):
         "note": ["Keep the note to 5,000 characters."],
         "intensity": ["Choose an intensity from 0 to 10."],
     }
+
+
+# --- chart revalidation ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "builder"),
+    [
+        ("/api/charts/week.svg?start=2026-11-16", "week_trends"),
+        ("/api/charts/range.png?from=2026-01-01&to=2026-11-22&bucket=week", "range_trends"),
+    ],
+)
+def test_a_chart_revalidation_is_answered_after_the_fingerprint_alone(alice, path, builder):
+    from unittest import mock
+
+    from tracker import charts, trends
+
+    client = signed_in()
+    etag = client.get(path)["ETag"]
+
+    with (
+        mock.patch.object(trends, builder, wraps=getattr(trends, builder)) as build,
+        mock.patch.object(charts, "cached_render") as render,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        response = client.get(path, HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+    assert response["ETag"] == etag and response["Cache-Control"] == "private, no-cache"
+    build.assert_not_called()
+    render.assert_not_called()
+    # 1. the session  2. its user with the profile joined in  3. the data fingerprint of the range
+    assert len(queries) == 3, [q["sql"] for q in queries]
