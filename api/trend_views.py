@@ -8,13 +8,13 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.fields import BoundedDateField
 from api.negotiation import AnyAcceptNegotiation
+from api.renderers import JSONRenderer
 from api.serializers import DateRangeInput, RangeTrendsOutput, WeekTrendsOutput
 from tracker import charts, services, trends
 
