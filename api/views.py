@@ -200,9 +200,7 @@ class CheckInListView(APIView):
 
     @extend_schema(request=s.CheckInInput, responses={201: s.CheckInOutput, 200: s.CheckInOutput, **ERRORS})
     def post(self, request: Request) -> Response:
-        data = s.CheckInInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = s.checkin_input(request.data)
         checkin, created = services.checkin_create(
             user=request.user, checkin_id=fields.pop("id", None), data=fields
         )
@@ -218,9 +216,7 @@ class CheckInDetailView(APIView):
     def put(self, request: Request, checkin_id: str) -> Response:
         """Idempotent upsert by client UUID: 201 when created, 200 when replaced."""
         checkin_uuid = parse_checkin_id(checkin_id)
-        data = s.CheckInInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = s.checkin_input(request.data)
         if fields.pop("id", checkin_uuid) != checkin_uuid:
             raise services.ValidationError({"id": ["The id in the body must match the id in the URL."]})
         checkin, created = services.checkin_upsert(user=request.user, checkin_id=checkin_uuid, data=fields)
@@ -229,9 +225,7 @@ class CheckInDetailView(APIView):
     @extend_schema(request=s.CheckInInput(partial=True), responses={200: s.CheckInOutput, **ERRORS})
     def patch(self, request: Request, checkin_id: str) -> Response:
         checkin = checkin_or_404(request, checkin_id)
-        data = s.CheckInInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = s.checkin_input(request.data, partial=True)
         if fields.pop("id", checkin.uuid) != checkin.uuid:
             raise services.ValidationError({"id": ["A check-in's id cannot change."]})
         return Response(s.checkin_output(services.checkin_update(checkin=checkin, data=fields)))

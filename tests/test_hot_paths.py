@@ -277,3 +277,101 @@ def test_a_chart_revalidation_is_answered_after_the_fingerprint_alone(alice, pat
     render.assert_not_called()
     # 1. the session  2. its user with the profile joined in  3. the data fingerprint of the range
     assert len(queries) == 3, [q["sql"] for q in queries]
+
+
+# --- the check-in body read without a serializer ---------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from api import serializers as api_serializers  # noqa: E402
+
+texts = st.one_of(
+    st.sampled_from(
+        ["calm", " calm", "calm ", "", " ", "a\x00b", "\ud800", "x" * 64, "x" * 65, "ä-ü", "x" * 33]
+    ),
+    st.text(max_size=70),
+)
+values = st.one_of(
+    texts,
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 13),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.lists(texts, max_size=12),
+    st.sampled_from(
+        [
+            "2026-11-22T08:30:00+01:00",
+            "2026-11-22T08:30:00Z",
+            "2026-11-22T08:30:00",
+            "2026-11-22 08:30+05:30",
+            "1899-12-31T23:00:00+00:00",
+            "9999-12-31T23:59:59-05:00",
+            "0001-01-01T00:00:00+01:00",
+            "not a time",
+            str(uuid.UUID(int=7)),
+            uuid.UUID(int=7).hex,
+            "{" + str(uuid.UUID(int=7)) + "}",
+            "x" * 5000,
+            "x" * 5001,
+            " note with spaces ",
+        ]
+    ),
+)
+OPTIONAL = ["id", "occurred_at", "need", "sensation", "body_area", "note", "context", "other"]
+FIELDS = [*OPTIONAL, "emotion", "intensity"]
+words = st.sampled_from(["rest", " rest", "rest\n", "", " ", None, "x" * 32, "x" * 33, "a\x00b", "\udfff"])
+# Mostly what the field takes, so that the other fields of a body are often fine too.
+LIKELY = {
+    "id": st.uuids().map(str),
+    "occurred_at": st.datetimes(
+        min_value=dt.datetime(1899, 12, 31),
+        timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=-5))]),
+    ).map(dt.datetime.isoformat),
+    "need": words,
+    "sensation": words,
+    "body_area": words,
+    "note": st.text(max_size=40),
+    "context": st.lists(st.sampled_from(["work", " work", "", "x" * 40, "x" * 41, "a\x00"]), max_size=11),
+    "other": values,
+}
+bodies = st.one_of(
+    st.dictionaries(st.sampled_from(FIELDS), values, max_size=10),
+    st.fixed_dictionaries(
+        {"emotion": st.one_of(st.just("calm"), words), "intensity": st.integers(-1, 11)},
+        optional={name: st.one_of(LIKELY[name], LIKELY[name], values) for name in OPTIONAL},
+    ),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=bodies, partial=st.booleans())
+def test_the_plain_read_of_a_body_agrees_with_the_input_serializer_wherever_it_answers(body, partial):
+    plain = api_serializers._checkin_plain(body, partial=partial)
+    serializer = api_serializers.CheckInInput(data=body, partial=partial)
+
+    if plain is not None:
+        assert serializer.is_valid(), (body, serializer.errors)
+        assert plain == dict(serializer.validated_data)
+
+
+def test_the_ordinary_bodies_of_the_app_are_read_without_the_serializer():
+    body = {
+        "id": str(uuid.uuid4()),
+        "occurred_at": "2026-11-22T08:30:00+01:00",
+        "emotion": "calm",
+        "intensity": 3,
+        "need": "rest",
+        "sensation": None,
+        "body_area": "",
+        "note": "a line\nand another ",
+        "context": ["work", "home"],
+    }
+
+    plain = api_serializers._checkin_plain(body, partial=False)
+
+    assert plain is not None
+    assert plain["occurred_at"] == dt.datetime(2026, 11, 22, 7, 30, tzinfo=dt.UTC)
+    assert api_serializers._checkin_plain({"intensity": 4}, partial=True) == {"intensity": 4}
+    assert api_serializers._checkin_plain({"intensity": 4}, partial=False) is None  # the serializer's 400
