@@ -375,3 +375,35 @@ def test_the_ordinary_bodies_of_the_app_are_read_without_the_serializer():
     assert plain["occurred_at"] == dt.datetime(2026, 11, 22, 7, 30, tzinfo=dt.UTC)
     assert api_serializers._checkin_plain({"intensity": 4}, partial=True) == {"intensity": 4}
     assert api_serializers._checkin_plain({"intensity": 4}, partial=False) is None  # the serializer's 400
+
+
+def test_a_session_signed_in_before_the_profile_backend_still_works(alice):
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    from tracker.sessions import SessionStore
+
+    client = signed_in()
+    row = Session.objects.get(user=alice)
+    store = SessionStore()
+    data = store.decode(row.session_data)
+    assert data[BACKEND_SESSION_KEY] == "tracker.credentials.ProfileBackend"
+    data[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    row.session_data = store.encode(data)
+    row.save()
+
+    assert client.get("/api/me").status_code == 200
+
+
+def test_a_wrong_password_is_checked_once(alice):
+    from unittest import mock
+
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    check = AbstractBaseUser.check_password
+    with mock.patch.object(AbstractBaseUser, "check_password", autospec=True, side_effect=check) as verify:
+        response = APIClient().post(
+            "/api/auth/login", {"username": "alice", "password": "wrong-one"}, format="json"
+        )
+
+    assert response.status_code == 400
+    assert verify.call_count == 1

@@ -19,7 +19,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -181,6 +181,14 @@ class ProfileBackend(ModelBackend):
     The session's user is read afresh on every request, so a deactivated account is refused at once
     (user_can_authenticate checks is_active, as ModelBackend does).
     """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None:
+            # Ends the chain: ModelBackend stays listed only to read sessions signed in before this one
+            # existed, and must not hash the same wrong password a second time.
+            raise PermissionDenied
+        return user
 
     def get_user(self, user_id):
         User = get_user_model()  # noqa: N806

@@ -99,7 +99,9 @@ SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 # Sessions on a personal phone: signed out after SESSION_IDLE_DAYS without use and SESSION_LIFETIME_DAYS
 # after signing in however much it is used (NIST SP 800-63B AAL1 and ASVS 3.3.2 level 1: 30 days).
 # Every request of a session reads its user with the profile joined in, SQL built once (issue 12).
-AUTHENTICATION_BACKENDS = ["tracker.credentials.ProfileBackend"]
+# ModelBackend only serves sessions signed in before ProfileBackend (they name it); it never checks a
+# password (ProfileBackend ends the chain).
+AUTHENTICATION_BACKENDS = ["tracker.credentials.ProfileBackend", "django.contrib.auth.backends.ModelBackend"]
 SESSION_ENGINE = "tracker.sessions"  # database sessions that know their user (tracker.credentials)
 SESSION_IDLE_DAYS = env_int("SESSION_IDLE_DAYS", 14)
 SESSION_LIFETIME_DAYS = env_int("SESSION_LIFETIME_DAYS", 30)
