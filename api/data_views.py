@@ -10,8 +10,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, NotAcceptable
-from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.exceptions import APIException
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +18,7 @@ from rest_framework.views import APIView
 
 from api.exceptions import unavailable_response
 from api.fields import StrictCharField
+from api.negotiation import AnyAcceptNegotiation
 from api.parsers import json_loads_bounded
 from api.schema import ERRORS
 from api.serializers import DateRangeInput
@@ -27,16 +27,6 @@ from tracker.trends import current_local_date  # "today" as trends, export and r
 
 # Multipart framing (boundaries, part headers, the mapping field) around the file itself.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
-
-
-class AnyAcceptNegotiation(DefaultContentNegotiation):
-    """Never 406: the view answers its one media type, and errors as JSON, whatever Accept says."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        try:
-            return super().select_renderer(request, renderers, format_suffix)
-        except NotAcceptable:
-            return renderers[0], renderers[0].media_type
 
 
 class PayloadTooLarge(APIException):

@@ -6,7 +6,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, Throttled
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,8 +13,9 @@ from rest_framework.views import APIView
 
 from api import reminder_serializers as rs
 from api.lookups import or_404, uuid_or_404
+from api.negotiation import AnyAcceptNegotiation
 from api.schema import ERRORS
-from api.serializers import ProfileOutput
+from api.serializers import profile_output
 from tracker import calendar_feed, push, reminders, services
 
 
@@ -60,22 +60,12 @@ class ReminderDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class FirstRendererNegotiation(BaseContentNegotiation):
-    """The feed answers whatever the client accepts: calendar apps send all sorts of Accept headers."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 class ReminderCalendarView(APIView):
     """The token in the query string is the only credential: no session, no CSRF, no other account."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    content_negotiation_class = FirstRendererNegotiation
+    content_negotiation_class = AnyAcceptNegotiation
 
     @extend_schema(
         parameters=[
@@ -100,9 +90,7 @@ class CalendarTokenView(APIView):
     def post(self, request: Request) -> Response:
         """A new calendar feed URL; the previous one answers 404 from now on."""
         profile = reminders.calendar_token_rotate(profile=services.profile_get(user=request.user))
-        return Response(
-            {"calendar_url": ProfileOutput(profile, context={"request": request}).data["calendar_url"]}
-        )
+        return Response({"calendar_url": profile_output(profile, request=request)["calendar_url"]})
 
 
 class PushPublicKeyView(APIView):

@@ -1,8 +1,15 @@
-"""Input serializers parse and type-check; output serializers render. Rules live in tracker.services."""
+"""Input serializers parse and type-check. Output of the hot paths (check-ins, profile) is a plain dict
+built by one function each (`*_output`): a ModelSerializer builds its fields on every request, ~0.4 ms
+each (issue 12). The output serializers stay as the OpenAPI description; tests prove the dicts equal them.
+Rules live in tracker.services and tracker.checkin_rules."""
 
 import datetime as dt
+import uuid
+from typing import Any
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from api.fields import (
@@ -14,8 +21,9 @@ from api.fields import (
     StrictIntegerField,
     StrictUUIDField,
 )
+from tracker import checkin_rules as rules
+from tracker import trends
 from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Sensation
-from tracker.services import CONTEXT_MAX_TAGS, CONTEXT_TAG_MAX_LENGTH
 
 # --- accounts ----------------------------------------------------------------------------------
 
@@ -38,7 +46,7 @@ class PasswordInput(serializers.Serializer):
 
 
 class CsrfOutput(serializers.Serializer):
-    csrfToken = serializers.CharField()  # noqa: N815  (the contract's name)
+    csrfToken = serializers.CharField()
 
 
 class TokenInput(CredentialsInput):
@@ -98,6 +106,27 @@ class ProfileOutput(serializers.ModelSerializer):
         path = f"/api/reminders.ics?token={profile.calendar_token}"
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
+
+
+def iso_datetime(value: dt.datetime | None) -> str | None:
+    """A moment as DRF's DateTimeField writes it: ISO 8601 in the current zone, UTC as "Z"."""
+    if value is None:
+        return None
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def profile_output(profile: Profile, *, request=None) -> dict[str, Any]:
+    """What ProfileOutput documents."""
+    path = f"/api/reminders.ics?token={profile.calendar_token}"
+    return {
+        "username": profile.user.username,
+        "timezone": profile.timezone,
+        "day_starts_at": profile.day_starts_at,
+        "week_starts_on": profile.week_starts_on,
+        "paused_until": iso_datetime(profile.paused_until),
+        "calendar_url": request.build_absolute_uri(path) if request else path,
+    }
 
 
 # --- vocabulary --------------------------------------------------------------------------------
@@ -176,15 +205,110 @@ class CheckInInput(serializers.Serializer):
 
     id = StrictUUIDField(required=False)
     occurred_at = AwareDateTimeField(required=False)
-    emotion = StrictCharField(max_length=64)
-    intensity = StrictIntegerField(min_value=0, max_value=10)
-    need = StrictCharField(max_length=64, required=False, allow_null=True, allow_blank=True)
-    sensation = StrictCharField(max_length=64, required=False, allow_null=True, allow_blank=True)
-    body_area = StrictCharField(max_length=32, required=False, allow_null=True, allow_blank=True)
-    note = StrictCharField(max_length=5000, required=False, allow_blank=True, trim_whitespace=False)
-    context = serializers.ListField(
-        child=StrictCharField(max_length=CONTEXT_TAG_MAX_LENGTH), max_length=CONTEXT_MAX_TAGS, required=False
+    emotion = StrictCharField(max_length=rules.WORD_SLUG_MAX_LENGTH)
+    intensity = StrictIntegerField(min_value=rules.INTENSITY_MIN, max_value=rules.INTENSITY_MAX)
+    need = StrictCharField(
+        max_length=rules.WORD_SLUG_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
     )
+    sensation = StrictCharField(
+        max_length=rules.WORD_SLUG_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
+    )
+    body_area = StrictCharField(
+        max_length=rules.BODY_AREA_SLUG_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
+    )
+    note = StrictCharField(
+        max_length=rules.NOTE_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=False
+    )
+    context = serializers.ListField(
+        child=StrictCharField(max_length=rules.CONTEXT_TAG_MAX_LENGTH),
+        max_length=rules.CONTEXT_MAX_TAGS,
+        required=False,
+    )
+
+
+_CHECKIN_SLUGS = {
+    "emotion": rules.WORD_SLUG_MAX_LENGTH,
+    "need": rules.WORD_SLUG_MAX_LENGTH,
+    "sensation": rules.WORD_SLUG_MAX_LENGTH,
+    "body_area": rules.BODY_AREA_SLUG_MAX_LENGTH,
+}
+
+
+def _plain_text(value: Any, max_length: int, *, trimmed: bool = True) -> bool:
+    """Text CheckInInput takes unchanged: no NUL, no lone surrogate, within the limit, nothing to trim."""
+    if not isinstance(value, str) or len(value) > max_length or "\x00" in value:
+        return False
+    if trimmed and value != value.strip():
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _checkin_plain(data: Any, *, partial: bool) -> dict[str, Any] | None:
+    """CheckInInput's validated_data for the ordinary body, read without building a serializer (~0.4 ms
+    a request, issue 12); None for anything else, which the serializer then reads and answers (its
+    error bodies are the contract). tests/test_hot_paths.py proves both agree wherever this answers."""
+    if not isinstance(data, dict) or (not partial and ("emotion" not in data or "intensity" not in data)):
+        return None
+    values: dict[str, Any] = {}
+    if "id" in data:
+        if not isinstance(data["id"], str):
+            return None
+        try:
+            values["id"] = uuid.UUID(hex=data["id"])
+        except ValueError:
+            return None
+    if "occurred_at" in data:
+        moment = data["occurred_at"]
+        parsed = parse_datetime(moment) if isinstance(moment, str) else None
+        if parsed is None or parsed.utcoffset() is None:
+            return None
+        try:
+            parsed = parsed.astimezone(timezone.get_current_timezone())
+        except OverflowError:
+            return None
+        if not trends.MIN_DATE <= parsed.date() <= trends.MAX_DATE:
+            return None
+        values["occurred_at"] = parsed
+    for name, max_length in _CHECKIN_SLUGS.items():
+        if name in data:
+            value = data[name]
+            if name != "emotion" and (value is None or value == ""):
+                values[name] = value
+            elif value == "" or not _plain_text(value, max_length):
+                return None
+            else:
+                values[name] = value
+    if "intensity" in data:
+        intensity = data["intensity"]
+        if type(intensity) is not int or not rules.INTENSITY_MIN <= intensity <= rules.INTENSITY_MAX:
+            return None
+        values["intensity"] = intensity
+    if "note" in data:
+        if not _plain_text(data["note"], rules.NOTE_MAX_LENGTH, trimmed=False):
+            return None
+        values["note"] = data["note"]
+    if "context" in data:
+        tags = data["context"]
+        if not isinstance(tags, list) or len(tags) > rules.CONTEXT_MAX_TAGS:
+            return None
+        if not all(tag != "" and _plain_text(tag, rules.CONTEXT_TAG_MAX_LENGTH) for tag in tags):
+            return None
+        values["context"] = list(tags)
+    return values
+
+
+def checkin_input(data: Any, *, partial: bool = False) -> dict[str, Any]:
+    """The typed check-in fields of a request body (CheckInInput's validated_data), or its 400."""
+    values = _checkin_plain(data, partial=partial)
+    if values is None:
+        serializer = CheckInInput(data=data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+    return values
 
 
 class CheckInOutput(serializers.ModelSerializer):
@@ -200,6 +324,29 @@ class CheckInOutput(serializers.ModelSerializer):
             "id", "occurred_at", "local_date", "emotion", "intensity", "need", "sensation", "body_area",
             "note", "context", "source", "created_at", "updated_at",
         ]  # fmt: skip
+
+
+def _slug(word) -> str | None:
+    return None if word is None else word.slug
+
+
+def checkin_output(checkin: CheckIn) -> dict[str, Any]:
+    """What CheckInOutput documents (its words must be loaded or joined, as the serializer needs too)."""
+    return {
+        "id": str(checkin.uuid),
+        "occurred_at": iso_datetime(checkin.occurred_at),
+        "local_date": checkin.local_date.isoformat(),
+        "emotion": checkin.emotion.slug,
+        "intensity": checkin.intensity,
+        "need": _slug(checkin.need),
+        "sensation": _slug(checkin.sensation),
+        "body_area": _slug(checkin.body_area),
+        "note": checkin.note,
+        "context": checkin.context,
+        "source": checkin.source,
+        "created_at": iso_datetime(checkin.created_at),
+        "updated_at": iso_datetime(checkin.updated_at),
+    }
 
 
 class CheckInPage(serializers.Serializer):
@@ -232,3 +379,97 @@ class CheckInFilters(DateRangeInput):
     # Read by the paginator; declared so they are validated and documented.
     cursor = StrictCharField(max_length=200, required=False)
     limit = serializers.IntegerField(min_value=1, max_value=200, required=False)
+
+
+# --- trends (the schema of tracker.trends' dicts) ----------------------------------------------
+
+
+def _mean_field(help_text: str = "") -> serializers.FloatField:
+    return serializers.FloatField(allow_null=True, help_text=help_text or "null when there are no check-ins")
+
+
+class TrendTotals(serializers.Serializer):
+    count = serializers.IntegerField()
+    days_with_checkins = serializers.IntegerField()
+    mean_pleasantness = _mean_field()
+    mean_energy = _mean_field()
+    mean_intensity = _mean_field()
+
+
+class TrendDay(serializers.Serializer):
+    date = serializers.DateField()
+    count = serializers.IntegerField()
+    mean_intensity = _mean_field()
+    mean_pleasantness = _mean_field()
+    mean_energy = _mean_field()
+
+
+class TopSlug(serializers.Serializer):
+    slug = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class TopWord(TopSlug):
+    name = serializers.CharField()
+
+
+class TrendPair(serializers.Serializer):
+    emotion = serializers.CharField()
+    emotion_name = serializers.CharField()
+    need = serializers.CharField()
+    need_name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class PreviousWeek(TrendTotals):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    distinct_emotions = serializers.IntegerField()
+    top_emotions = TopWord(many=True, help_text="at most 3")
+    top_needs = TopWord(many=True, help_text="at most 3")
+
+
+class WeekTrendsOutput(TrendTotals):
+    """GET /api/trends/week: tracker.trends.week_trends plus the week start it used."""
+
+    # The profile's choices, so the schema has one enum for the week start.
+    week_starts_on = serializers.ChoiceField(choices=Profile._meta.get_field("week_starts_on").choices)
+    start = serializers.DateField()
+    end = serializers.DateField()
+    days = TrendDay(many=True, help_text="seven, from start")
+    top_emotions = TopWord(many=True)
+    top_families = TopSlug(many=True)
+    top_needs = TopWord(many=True)
+    top_sensations = TopWord(many=True)
+    top_body_areas = TopWord(many=True)
+    pairs = TrendPair(many=True, help_text="emotion–need pairs, most frequent first")
+    distinct_emotions = serializers.IntegerField()
+    previous_week = PreviousWeek()
+    summary = serializers.ListField(child=serializers.CharField(), help_text="2–4 short sentences")
+
+
+class RangeBucket(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    count = serializers.IntegerField()
+    mean_pleasantness = _mean_field()
+    mean_energy = _mean_field()
+    mean_intensity = _mean_field()
+    rolling_pleasantness = _mean_field("trailing mean over rolling_window buckets, weighted by count")
+
+
+class RangeTrendsOutput(serializers.Serializer):
+    """GET /api/trends/range: tracker.trends.range_trends."""
+
+    def get_fields(self) -> dict:
+        # `from` is a Python keyword: not a class attribute
+        return {"from": serializers.DateField(), "to": serializers.DateField(), **super().get_fields()}
+
+    bucket = serializers.ChoiceField(choices=trends.BUCKETS)
+    rolling_window = serializers.IntegerField()
+    count = serializers.IntegerField()
+    mean_pleasantness = _mean_field()
+    mean_energy = _mean_field()
+    mean_intensity = _mean_field()
+    buckets = RangeBucket(many=True)
+    direction = serializers.CharField(help_text="one kind sentence about the rolling mean's direction")

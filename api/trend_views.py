@@ -1,26 +1,21 @@
 """Trends as JSON and as charts (SVG/PNG) with strong ETags.
 
-Chart responses are bytes, not DRF Responses: content negotiation is switched off for them so an
-`Accept: application/json, */*` or `Accept: image/png` never gets a 406; errors still render as JSON.
+Chart responses are bytes, not DRF Responses (tracker.charts.chart_response makes them): content
+negotiation never answers 406 for them (api.negotiation), and errors still render as JSON.
 """
 
-import datetime as dt
-from collections.abc import Callable
-
-from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_vary_headers
-from django.utils.http import parse_etags
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.fields import BoundedDateField
-from api.serializers import DateRangeInput
+from api.negotiation import AnyAcceptNegotiation
+from api.renderers import JSONRenderer
+from api.serializers import DateRangeInput, RangeTrendsOutput, WeekTrendsOutput
 from tracker import charts, services, trends
 
 # --- input -------------------------------------------------------------------------------------
@@ -74,7 +69,7 @@ NOT_MODIFIED = OpenApiResponse(description="Not modified: If-None-Match holds th
 
 
 class WeekTrendsView(APIView):
-    @extend_schema(parameters=WEEK_PARAMS, responses={200: OpenApiTypes.OBJECT, 400: BAD_INPUT})
+    @extend_schema(parameters=WEEK_PARAMS, responses={200: WeekTrendsOutput, 400: BAD_INPUT})
     def get(self, request: Request) -> Response:
         params = parse(WeekInput, request)
         profile = services.profile_get(user=request.user)
@@ -84,7 +79,7 @@ class WeekTrendsView(APIView):
 
 
 class RangeTrendsView(APIView):
-    @extend_schema(parameters=RANGE_PARAMS, responses={200: OpenApiTypes.OBJECT, 400: BAD_INPUT})
+    @extend_schema(parameters=RANGE_PARAMS, responses={200: RangeTrendsOutput, 400: BAD_INPUT})
     def get(self, request: Request) -> Response:
         params = parse(RangeInput, request)
         profile = services.profile_get(user=request.user)
@@ -107,114 +102,40 @@ class RangeTrendsView(APIView):
 # --- charts ------------------------------------------------------------------------------------
 
 
-class AnyAcceptNegotiation(BaseContentNegotiation):
-    """Images answer any Accept header; errors (400, 401, 404) still render with the JSON renderer."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
-def etag_matches(request: Request, etag: str) -> bool:
-    """If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/"x" matches "x"."""
-    header = request.headers.get("If-None-Match")
-    if not header:
-        return False
-    candidates = parse_etags(header)
-    return "*" in candidates or etag in {tag.removeprefix("W/") for tag in candidates}
-
-
-def chart_response(request: Request, *, etag: str, fmt: str, render: Callable[[], bytes]) -> HttpResponse:
-    """304 when the client holds this ETag (nothing rendered); otherwise cached or freshly rendered bytes."""
-    if etag_matches(request, etag):
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(
-            charts.cached_render(etag=etag, user_id=request.user.pk, render=render),
-            content_type=charts.FORMATS[fmt],
-        )
-    response["ETag"] = etag
-    # private: the picture is one person's data; no-cache: reuse only after revalidating the ETag.
-    response["Cache-Control"] = "private, no-cache"
-    patch_vary_headers(response, ["Authorization", "Cookie"])
-    return response
-
-
 class ChartView(APIView):
     renderer_classes = [JSONRenderer]
     content_negotiation_class = AnyAcceptNegotiation
+    kind = ""
+    input_class: type[serializers.Serializer] = WeekChartInput
+
+    def get(self, request: Request, fmt: str) -> HttpResponse:
+        params = parse(self.input_class, request)
+        return charts.chart_response(
+            request,
+            user=request.user,
+            profile=services.profile_get(user=request.user),
+            kind=self.kind,
+            params=params,
+            theme=params["theme"],
+            fmt=fmt,
+        )
 
 
+CHART_RESPONSES = {
+    (200, "image/png"): OpenApiTypes.BINARY,
+    (200, "image/svg+xml"): OpenApiTypes.STR,
+    304: NOT_MODIFIED,
+    400: BAD_INPUT,
+}
+
+
+@extend_schema_view(get=extend_schema(parameters=[*WEEK_PARAMS, THEME_PARAM], responses=CHART_RESPONSES))
 class WeekChartView(ChartView):
-    @extend_schema(
-        parameters=[*WEEK_PARAMS, THEME_PARAM],
-        responses={
-            (200, "image/png"): OpenApiTypes.BINARY,
-            (200, "image/svg+xml"): OpenApiTypes.STR,
-            304: NOT_MODIFIED,
-            400: BAD_INPUT,
-        },
-    )
-    def get(self, request: Request, fmt: str) -> HttpResponse:
-        params = parse(WeekChartInput, request)
-        profile = services.profile_get(user=request.user)
-        start = trends.resolve_week_start(profile=profile, start=params.get("start"))
-        end = start + dt.timedelta(days=6)
-        fingerprint = trends.data_fingerprint(user=request.user, date_from=start, date_to=end)
-        etag = charts.chart_etag(
-            kind="week",
-            user_id=request.user.pk,
-            params=(start.isoformat(),),
-            theme=params["theme"],
-            fmt=fmt,
-            fingerprint=fingerprint,
-        )
-
-        def render() -> bytes:
-            week = trends.week_trends(user=request.user, start=start)
-            return charts.render_week(week, theme=params["theme"], fmt=fmt)
-
-        return chart_response(request, etag=etag, fmt=fmt, render=render)
+    kind = "week"
+    input_class = WeekChartInput
 
 
+@extend_schema_view(get=extend_schema(parameters=[*RANGE_PARAMS, THEME_PARAM], responses=CHART_RESPONSES))
 class RangeChartView(ChartView):
-    @extend_schema(
-        parameters=[*RANGE_PARAMS, THEME_PARAM],
-        responses={
-            (200, "image/png"): OpenApiTypes.BINARY,
-            (200, "image/svg+xml"): OpenApiTypes.STR,
-            304: NOT_MODIFIED,
-            400: BAD_INPUT,
-        },
-    )
-    def get(self, request: Request, fmt: str) -> HttpResponse:
-        params = parse(RangeChartInput, request)
-        profile = services.profile_get(user=request.user)
-        bucket = params["bucket"]
-        date_from, date_to = trends.resolve_range(
-            profile=profile, date_from=params.get("date_from"), date_to=params.get("date_to"), bucket=bucket
-        )
-        fingerprint = trends.data_fingerprint(user=request.user, date_from=date_from, date_to=date_to)
-        etag = charts.chart_etag(
-            kind="range",
-            user_id=request.user.pk,
-            # Week buckets start on the user's week start, so it is part of what the picture shows.
-            params=(date_from.isoformat(), date_to.isoformat(), bucket, profile.week_starts_on),
-            theme=params["theme"],
-            fmt=fmt,
-            fingerprint=fingerprint,
-        )
-
-        def render() -> bytes:
-            data = trends.range_trends(
-                user=request.user,
-                date_from=date_from,
-                date_to=date_to,
-                bucket=bucket,
-                week_starts_on=profile.week_starts_on,
-            )
-            return charts.render_range(data, theme=params["theme"], fmt=fmt)
-
-        return chart_response(request, etag=etag, fmt=fmt, render=render)
+    kind = "range"
+    input_class = RangeChartInput

@@ -1,6 +1,7 @@
 """Thin HTTP views of the core: accounts, vocabulary, check-ins and health.
 
-Each parses input with a serializer, calls one tracker function and renders the result.
+Each parses input with a serializer, calls one tracker function and renders the result (check-ins and
+the profile as plain dicts: api.serializers.checkin_output, profile_output).
 """
 
 import uuid
@@ -74,9 +75,9 @@ class RegisterView(APIView):
             password=data.validated_data["password"],
             timezone_name=data.validated_data["timezone"],
         )
-        login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request._request, user, backend="tracker.credentials.ProfileBackend")
         profile = services.profile_get(user=user)
-        return Response(s.ProfileOutput(profile, context={"request": request}).data, status=201)
+        return Response(s.profile_output(profile, request=request), status=201)
 
 
 class LoginView(APIView):
@@ -93,14 +94,14 @@ class LoginView(APIView):
         user = credentials.user_authenticate(**data.validated_data, address=client_address(request))
         login(request._request, user)
         profile = services.profile_get(user=user)
-        return Response(s.ProfileOutput(profile, context={"request": request}).data)
+        return Response(s.profile_output(profile, request=request))
 
 
 class MeView(APIView):
     @extend_schema(responses=s.ProfileOutput)
     def get(self, request: Request) -> Response:
         profile = services.profile_get(user=request.user)
-        return Response(s.ProfileOutput(profile, context={"request": request}).data)
+        return Response(s.profile_output(profile, request=request))
 
     @extend_schema(request=s.ProfileInput, responses={200: s.ProfileOutput, **ERRORS})
     def patch(self, request: Request) -> Response:
@@ -110,7 +111,7 @@ class MeView(APIView):
         if "timezone" in fields:
             fields["timezone_name"] = fields.pop("timezone")
         profile = services.profile_update(profile=services.profile_get(user=request.user), **fields)
-        return Response(s.ProfileOutput(profile, context={"request": request}).data)
+        return Response(s.profile_output(profile, request=request))
 
     @extend_schema(request=s.PasswordInput, responses={204: None, **ERRORS})
     def delete(self, request: Request) -> Response:
@@ -193,45 +194,39 @@ class CheckInListView(APIView):
             page = paginator.paginate_queryset(rows, request, view=self)
         except NotFound:  # DRF's answer to a cursor it cannot decode; it is the caller's bad input
             raise services.ValidationError({"cursor": ["This cursor is not valid."]}) from None
-        return paginator.get_paginated_response(s.CheckInOutput(page, many=True).data)
+        return paginator.get_paginated_response([s.checkin_output(checkin) for checkin in page])
 
     @extend_schema(request=s.CheckInInput, responses={201: s.CheckInOutput, 200: s.CheckInOutput, **ERRORS})
     def post(self, request: Request) -> Response:
-        data = s.CheckInInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = s.checkin_input(request.data)
         checkin, created = services.checkin_create(
             user=request.user, checkin_id=fields.pop("id", None), data=fields
         )
-        return Response(s.CheckInOutput(checkin).data, status=201 if created else 200)
+        return Response(s.checkin_output(checkin), status=201 if created else 200)
 
 
 class CheckInDetailView(APIView):
     @extend_schema(responses={200: s.CheckInOutput, 404: ERRORS[404]})
     def get(self, request: Request, checkin_id: str) -> Response:
-        return Response(s.CheckInOutput(checkin_or_404(request, checkin_id)).data)
+        return Response(s.checkin_output(checkin_or_404(request, checkin_id)))
 
     @extend_schema(request=s.CheckInInput, responses={201: s.CheckInOutput, 200: s.CheckInOutput, **ERRORS})
     def put(self, request: Request, checkin_id: str) -> Response:
         """Idempotent upsert by client UUID: 201 when created, 200 when replaced."""
         checkin_uuid = parse_checkin_id(checkin_id)
-        data = s.CheckInInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = s.checkin_input(request.data)
         if fields.pop("id", checkin_uuid) != checkin_uuid:
             raise services.ValidationError({"id": ["The id in the body must match the id in the URL."]})
         checkin, created = services.checkin_upsert(user=request.user, checkin_id=checkin_uuid, data=fields)
-        return Response(s.CheckInOutput(checkin).data, status=201 if created else 200)
+        return Response(s.checkin_output(checkin), status=201 if created else 200)
 
     @extend_schema(request=s.CheckInInput(partial=True), responses={200: s.CheckInOutput, **ERRORS})
     def patch(self, request: Request, checkin_id: str) -> Response:
         checkin = checkin_or_404(request, checkin_id)
-        data = s.CheckInInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = s.checkin_input(request.data, partial=True)
         if fields.pop("id", checkin.uuid) != checkin.uuid:
             raise services.ValidationError({"id": ["A check-in's id cannot change."]})
-        return Response(s.CheckInOutput(services.checkin_update(checkin=checkin, data=fields)).data)
+        return Response(s.checkin_output(services.checkin_update(checkin=checkin, data=fields)))
 
     @extend_schema(responses={204: None, 404: ERRORS[404]})
     def delete(self, request: Request, checkin_id: str) -> Response:

@@ -9,6 +9,15 @@ from dataclasses import dataclass, field
 from bench.dataset import Dataset
 
 
+def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
+    found = {}
+    for header, value in response.getheaders():
+        if header.lower() == "set-cookie":
+            name, _, rest = value.partition("=")
+            found[name.strip()] = rest.split(";", 1)[0]
+    return found
+
+
 @dataclass
 class Result:
     requests: int
@@ -35,6 +44,7 @@ class Context:
     work_dir: str
     week_starts: list[str] = field(default_factory=list)
     tokens: dict[str, str] = field(default_factory=dict)
+    sessions: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def token_of(self, username: str) -> str:
         """A token for any user of the dataset (all share the bench password)."""
@@ -47,6 +57,31 @@ class Context:
             )
             self.tokens[username] = json.loads(response.data)["token"]
         return self.tokens[username]
+
+    def session_headers_of(self, username: str) -> dict[str, str]:
+        """Signed in as the app's browsers are: the session and CSRF cookies, and the CSRF header that
+        SessionAuthentication asks of every unsafe request (one sign-in per user and run)."""
+        if username not in self.sessions:
+            csrf = self.request("GET", "/api/auth/csrf")
+            cookies = _cookies(csrf)
+            body = json.dumps({"username": username, "password": self.dataset.password})
+            login = self.request(
+                "POST",
+                "/api/auth/login",
+                headers={
+                    "Content-Type": "application/json",
+                    "X-CSRFToken": cookies["csrftoken"],
+                    "Cookie": f"csrftoken={cookies['csrftoken']}",
+                },
+                body=body,
+            )
+            assert login.status == 200, (login.status, login.data)
+            cookies.update(_cookies(login))  # signing in rotates the CSRF token
+            self.sessions[username] = {
+                "Cookie": f"sessionid={cookies['sessionid']}; csrftoken={cookies['csrftoken']}",
+                "X-CSRFToken": cookies["csrftoken"],
+            }
+        return self.sessions[username]
 
     def values(self) -> dict[str, str]:
         """$-placeholders for scenario paths and Lua sources."""

@@ -26,6 +26,9 @@ def setup_django(data_dir: str) -> None:
     os.environ["PUSH_ALLOW_INSECURE_ENDPOINTS"] = "1"  # the fake push service speaks http on loopback
     os.environ.pop("DATABASE_URL", None)  # always the temporary SQLite file
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    from tracker.datadir import prepare
+
+    prepare()  # the data folder, database file and secret key (settings only read them)
     import django
 
     django.setup()
@@ -103,7 +106,7 @@ class PushServiceProcess:
         return f"http://127.0.0.1:{self.port}/{name}"
 
     def received(self) -> int:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/count", timeout=10) as response:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/count", timeout=10) as response:
             return int(response.read())
 
 

@@ -42,6 +42,9 @@ def setup_django(data_dir: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ.pop("DATABASE_URL", None)  # always the temporary SQLite file
     os.environ.setdefault("MPLCONFIGDIR", str(Path(data_dir) / "mpl"))
+    from tracker.datadir import prepare
+
+    prepare()  # the data folder, database file and secret key (settings only read them)
     import django
 
     django.setup()

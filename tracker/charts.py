@@ -22,8 +22,13 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
 
+from tracker import trends
+from tracker.models import Profile
 from tracker.trends import pleasantness_words, times
 
 RENDERER_VERSION = "1"  # bump when the pictures change, so ETags and cached bytes change with them
@@ -234,6 +239,64 @@ def charts_forget(*, user_id: int) -> None:
     """Remove every cached chart of the user (account deletion)."""
     index = _index_key(user_id)
     cache.delete_many([*(cache.get(index) or []), index])
+
+
+# --- the HTTP answer ------------------------------------------------------------------------------
+
+
+def chart_response(
+    request: HttpRequest,
+    *,
+    user: AbstractBaseUser,
+    profile: Profile,
+    kind: str,
+    params: dict[str, Any],
+    theme: str,
+    fmt: str,
+) -> HttpResponse:
+    """The week or range chart asked for, as an HTTP answer with a strong ETag.
+
+    Revalidation is the common request (the app asks again on every visit), so the 304 costs only
+    resolving the dates and the fingerprint query: nothing is built, queried or drawn after it. A
+    changed fingerprint means a new ETag; its bytes come from the cache or are rendered once.
+    `params`: `start` for a week; `date_from`, `date_to`, `bucket` for a range (parsed, maybe None).
+    """
+    if kind == "week":
+        start = trends.resolve_week_start(profile=profile, start=params.get("start"))
+        date_from, date_to = start, start + dt.timedelta(days=6)
+        shown: tuple = (start.isoformat(),)
+    else:
+        bucket = params["bucket"]
+        date_from, date_to = trends.resolve_range(
+            profile=profile, date_from=params.get("date_from"), date_to=params.get("date_to"), bucket=bucket
+        )
+        # Week buckets start on the user's week start, so it is part of what the picture shows.
+        shown = (date_from.isoformat(), date_to.isoformat(), bucket, profile.week_starts_on)
+    fingerprint = trends.data_fingerprint(user=user, date_from=date_from, date_to=date_to)
+    etag = chart_etag(kind=kind, user_id=user.pk, params=shown, theme=theme, fmt=fmt, fingerprint=fingerprint)
+    response = get_conditional_response(request, etag=etag)  # If-None-Match, weak comparison (RFC 9110)
+    if response is None:
+
+        def render() -> bytes:
+            if kind == "week":
+                return render_week(trends.week_trends(user=user, start=date_from), theme=theme, fmt=fmt)
+            data = trends.range_trends(
+                user=user,
+                date_from=date_from,
+                date_to=date_to,
+                bucket=bucket,
+                week_starts_on=profile.week_starts_on,
+            )
+            return render_range(data, theme=theme, fmt=fmt)
+
+        response = HttpResponse(
+            cached_render(etag=etag, user_id=user.pk, render=render), content_type=FORMATS[fmt]
+        )
+    response["ETag"] = etag
+    # private: the picture is one person's data; no-cache: reuse only after revalidating the ETag.
+    response["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ["Authorization", "Cookie"])
+    return response
 
 
 # --- week --------------------------------------------------------------------------------------

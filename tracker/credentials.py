@@ -14,17 +14,19 @@ import time
 import uuid
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY, authenticate
+from django.contrib.auth import SESSION_KEY, authenticate, get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from tracker import messages
-from tracker.models import ApiToken, AttemptCounter, Session
+from tracker.models import ApiToken, AttemptCounter, Profile, Session
+from tracker.rows import JoinedReader
 
 # "Last used" is written at most this often: once a request would cost every request a write.
 TOKEN_LAST_USED_RESOLUTION = dt.timedelta(hours=1)
@@ -72,19 +74,43 @@ def token_create(*, user: AbstractBaseUser, name: str = "") -> tuple[ApiToken, s
     return token, secret
 
 
+def _user_reader(prefix: list[tuple[type, str]], *, joins: str, where: str) -> JoinedReader:
+    User = get_user_model()
+    return JoinedReader(
+        [*prefix, (User, "u"), (Profile, "p")],
+        joins=f'{joins} LEFT JOIN "{Profile._meta.db_table}" p ON p.user_id = u.{User._meta.pk.column}',
+        where=where,
+    )
+
+
+# The token, its user and profile: one indexed query (the digest's unique index), SQL built once.
+_TOKEN_READER = _user_reader(
+    [(ApiToken, "t")],
+    joins=f'JOIN "{get_user_model()._meta.db_table}" u ON u.id = t.user_id',
+    where="t.digest = %s AND t.last_used_at > %s",
+)
+
+
+def _joined(user: AbstractBaseUser, profile: Profile | None) -> AbstractBaseUser:
+    if profile is not None:
+        user.profile = profile  # services.profile_get reads it without a query
+    return user
+
+
 def token_authenticate(*, secret: str) -> ApiToken | None:
     """The live token with this secret, its user and profile joined in (one indexed query), or None.
 
     A token unused for TOKEN_IDLE_DAYS no longer works. Revocation deletes the row, so it is refused on
-    the very next request.
+    the very next request (nothing about a token is cached between requests).
     """
     now = timezone.now()
-    try:
-        token = ApiToken.objects.select_related("user", "user__profile").get(
-            digest=_digest(secret), last_used_at__gt=_token_idle_cutoff(now)
-        )
-    except ApiToken.DoesNotExist:
+    found = _TOKEN_READER.one(
+        [_digest(secret), connection.ops.adapt_datetimefield_value(_token_idle_cutoff(now))]
+    )
+    if found is None:
         return None
+    token, user, profile = found
+    token.user = _joined(user, profile)
     if now - token.last_used_at >= TOKEN_LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
@@ -145,6 +171,36 @@ def sessions_end(*, user_id: int, keep_session_key: str | None = None) -> None:
     # tracker.sessions stores sessions in the database only; a cached engine would also have to drop
     # the cached copies of these keys.
     Session.objects.filter(user_id=user_id).exclude(session_key=keep_session_key).delete()
+
+
+_USER_READER = _user_reader([], joins="", where=f"u.{get_user_model()._meta.pk.column} = %s")
+
+
+class ProfileBackend(ModelBackend):
+    """Django's ModelBackend whose get_user (every request of a session) joins the profile, SQL built once.
+
+    The session's user is read afresh on every request, so a deactivated account is refused at once
+    (user_can_authenticate checks is_active, as ModelBackend does).
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None:
+            # Ends the chain: ModelBackend stays listed only to read sessions signed in before this one
+            # existed, and must not hash the same wrong password a second time.
+            raise PermissionDenied
+        return user
+
+    def get_user(self, user_id):
+        User = get_user_model()
+        try:
+            found = _USER_READER.one([User._meta.pk.to_python(user_id)])
+        except ValidationError:
+            return None
+        if found is None:
+            return None
+        user, profile = found
+        return _joined(user, profile) if self.user_can_authenticate(user) else None
 
 
 def signout_everywhere(*, user: AbstractBaseUser) -> None:

@@ -47,11 +47,26 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connec
 from django.db.models import Q
 from django.utils import timezone
 
+from tracker import checkin_rules as rules
 from tracker import services
 from tracker.exports import CONTEXT_SEPARATOR, CSV_COLUMNS, EXPORT_FORMAT, EXPORT_VERSION
 from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Reminder, Sensation
 
-NOTE_MAX_LENGTH = 5000
+NOTE_MAX_LENGTH = rules.NOTE_MAX_LENGTH
+# The import's words for the broken rules (tracker.checkin_rules); the API has its own.
+ROW_MESSAGES = {
+    rules.NAIVE: "'occurred_at' needs a UTC offset.",
+    rules.TOO_EARLY: "That is too long ago to be a check-in.",
+    rules.FUTURE: "A check-in cannot be in the future.",
+    rules.INTENSITY_RANGE: (
+        f"'intensity' must be a whole number from {rules.INTENSITY_MIN} to {rules.INTENSITY_MAX}."
+    ),
+    rules.NOTE_TOO_LONG: f"The note is longer than {rules.NOTE_MAX_LENGTH:,} characters.",
+    rules.CONTEXT_TOO_BIG: (
+        f"Use at most {rules.CONTEXT_MAX_TAGS} context tags of at most "
+        f"{rules.CONTEXT_TAG_MAX_LENGTH} characters."
+    ),
+}
 ERRORS_REPORTED_MAX = 100  # the response stays small however broken a big file is
 BATCH_SIZE = 1000
 # Check-ins per write transaction: each holds SQLite's write lock for a few milliseconds, so other people's
@@ -635,14 +650,13 @@ def _daylio_candidate(
     if len(text) > NOTE_MAX_LENGTH:
         result.warn(number, f"The note was shortened to {NOTE_MAX_LENGTH:,} characters.")
         text = text[:NOTE_MAX_LENGTH]
-    tags = list(dict.fromkeys(" ".join(tag.split()) for tag in activities.split(CONTEXT_SEPARATOR.strip())))
-    tags = [tag for tag in tags if tag]
-    if any(len(tag) > services.CONTEXT_TAG_MAX_LENGTH for tag in tags):
-        result.warn(number, f"Activities were shortened to {services.CONTEXT_TAG_MAX_LENGTH} characters.")
-        tags = list(dict.fromkeys(tag[: services.CONTEXT_TAG_MAX_LENGTH].strip() for tag in tags))
-    if len(tags) > services.CONTEXT_MAX_TAGS:
-        result.warn(number, f"Only the first {services.CONTEXT_MAX_TAGS} activities were kept.")
-        tags = tags[: services.CONTEXT_MAX_TAGS]
+    tags = rules.context_normalize(activities.split(CONTEXT_SEPARATOR.strip()))
+    if any(len(tag) > rules.CONTEXT_TAG_MAX_LENGTH for tag in tags):
+        result.warn(number, f"Activities were shortened to {rules.CONTEXT_TAG_MAX_LENGTH} characters.")
+        tags = list(dict.fromkeys(tag[: rules.CONTEXT_TAG_MAX_LENGTH].strip() for tag in tags))
+    if len(tags) > rules.CONTEXT_MAX_TAGS:
+        result.warn(number, f"Only the first {rules.CONTEXT_MAX_TAGS} activities were kept.")
+        tags = tags[: rules.CONTEXT_MAX_TAGS]
     return Candidate(
         row=number,
         uuid=uuid.uuid5(DAYLIO_NAMESPACE, identity),
@@ -746,27 +760,20 @@ def _row_check(candidate: Candidate, *, words: _Vocabulary, now: dt.datetime) ->
     """The rules a check-in made in the app obeys, applied to a row before anything is written: RowError
     when it breaks one. Context tags are normalized in place, as the app normalizes them."""
     c = candidate
-    if c.occurred_at < services.EARLIEST_OCCURRED_AT:
-        raise RowError("That is too long ago to be a check-in.")
-    if c.occurred_at > now + services.FUTURE_TOLERANCE:
-        raise RowError("A check-in cannot be in the future.")
-    if not 0 <= c.intensity <= 10:
-        raise RowError("'intensity' must be a whole number from 0 to 10.")
+    tags = rules.context_normalize(c.context)
+    problems = rules.checkin_problems(
+        {"occurred_at": c.occurred_at, "intensity": c.intensity, "note": c.note, "context": tags}, now=now
+    )
+    for name in ("occurred_at", "intensity"):
+        if name in problems:
+            raise RowError(ROW_MESSAGES[problems[name]])
     for name in WORD_FIELDS_OF_ROW:
         slug = getattr(c, name)
         if slug is not None and slug not in getattr(words, name + "s"):
             raise RowError(f"Unknown {name.replace('_', ' ')} '{slug[:64]}'.")
-    if len(c.note) > NOTE_MAX_LENGTH:
-        raise RowError(f"The note is longer than {NOTE_MAX_LENGTH:,} characters.")
-    tags = [" ".join(tag.split()) for tag in c.context]
-    tags = list(dict.fromkeys(tag for tag in tags if tag))
-    if len(tags) > services.CONTEXT_MAX_TAGS or any(
-        len(tag) > services.CONTEXT_TAG_MAX_LENGTH for tag in tags
-    ):
-        raise RowError(
-            f"Use at most {services.CONTEXT_MAX_TAGS} context tags of at most "
-            f"{services.CONTEXT_TAG_MAX_LENGTH} characters."
-        )
+    for name in ("note", "context"):
+        if name in problems:
+            raise RowError(ROW_MESSAGES[problems[name]])
     if not all(_storable(value) for value in (c.note, *tags)):
         raise RowError("The note or a tag holds a NUL character or invalid text.")
     # The exported local date is kept (history as lived, in the zone of the day), but it must be a day the

@@ -20,20 +20,13 @@ from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from tracker import checkin_rules as rules
 from tracker import credentials, messages
+from tracker.checkin_rules import EARLIEST_OCCURRED_AT, LATEST_INSTANT  # trends imports them from here
 from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Sensation
 from tracker.reminders import reminders_reschedule_for_user
 
 User = get_user_model()
-
-# A phone's clock may run a little ahead of the server's; beyond this a check-in is in the future.
-FUTURE_TOLERANCE = dt.timedelta(minutes=5)
-# Instants the app can compute with: a local date, a week or a month around them, and a reminder's search
-# for its next day, all stay inside Python's calendar (year 1 to 9999). Every instant accepted lies here.
-EARLIEST_OCCURRED_AT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
-LATEST_INSTANT = dt.datetime(9999, 11, 30, tzinfo=dt.UTC)
-CONTEXT_MAX_TAGS = 10
-CONTEXT_TAG_MAX_LENGTH = 40
 
 
 # --- time --------------------------------------------------------------------------------------
@@ -269,6 +262,18 @@ def _family_for(pleasantness: float, energy: float) -> str:
 
 # --- check-ins ---------------------------------------------------------------------------------
 
+# The API's words for the broken rules (tracker.checkin_rules); the import has its own.
+CHECKIN_MESSAGES = {
+    rules.NAIVE: "Include a UTC offset, e.g. 2026-11-22T08:30:00+01:00.",
+    rules.TOO_EARLY: "That is too long ago to be a check-in.",
+    rules.FUTURE: "A check-in cannot be in the future.",
+    rules.INTENSITY_RANGE: f"Choose an intensity from {rules.INTENSITY_MIN} to {rules.INTENSITY_MAX}.",
+    rules.NOTE_TOO_LONG: f"Keep the note to {rules.NOTE_MAX_LENGTH:,} characters.",
+    rules.CONTEXT_TOO_BIG: (
+        f"Use at most {rules.CONTEXT_MAX_TAGS} tags of at most {rules.CONTEXT_TAG_MAX_LENGTH} characters."
+    ),
+}
+
 CHECKIN_FIELDS = ("occurred_at", "emotion", "intensity", "need", "sensation", "body_area", "note", "context")
 
 
@@ -288,15 +293,7 @@ def _checkin_values(*, user: AbstractBaseUser, data: dict[str, Any], now: dt.dat
             errors.setdefault(error_field, []).extend(exc.messages)
 
     if "occurred_at" in data:
-        occurred_at = data["occurred_at"]
-        if timezone.is_naive(occurred_at):
-            errors["occurred_at"] = ["Include a UTC offset, e.g. 2026-11-22T08:30:00+01:00."]
-        elif occurred_at < EARLIEST_OCCURRED_AT:
-            errors["occurred_at"] = ["That is too long ago to be a check-in."]
-        elif occurred_at > now + FUTURE_TOLERANCE:
-            errors["occurred_at"] = ["A check-in cannot be in the future."]
-        else:
-            values["occurred_at"] = occurred_at.astimezone(dt.UTC)
+        values["occurred_at"] = data["occurred_at"]
     if "emotion" in data:
         values["emotion"] = collect(
             "emotion", vocabulary_word_for, user=user, model=Emotion, slug=data["emotion"], field="emotion"
@@ -313,22 +310,16 @@ def _checkin_values(*, user: AbstractBaseUser, data: dict[str, Any], now: dt.dat
         slug = data["body_area"]
         values["body_area"] = collect("body_area", body_area_for, slug=slug) if slug else None
     if "intensity" in data:
-        if not 0 <= data["intensity"] <= 10:
-            errors["intensity"] = ["Choose an intensity from 0 to 10."]
         values["intensity"] = data["intensity"]
     if "note" in data:
-        note = data["note"] or ""
-        if len(note) > 5000:
-            errors["note"] = ["Keep the note to 5,000 characters."]
-        values["note"] = note
+        values["note"] = data["note"] or ""
     if "context" in data:
-        tags = [" ".join(str(tag).split()) for tag in (data["context"] or [])]
-        tags = [tag for tag in tags if tag]
-        if len(tags) > CONTEXT_MAX_TAGS or any(len(tag) > CONTEXT_TAG_MAX_LENGTH for tag in tags):
-            errors["context"] = [
-                f"Use at most {CONTEXT_MAX_TAGS} tags of at most {CONTEXT_TAG_MAX_LENGTH} characters."
-            ]
-        values["context"] = list(dict.fromkeys(tags))  # keep order, drop repeats
+        values["context"] = rules.context_normalize(data["context"] or [])
+    for field, rule in rules.checkin_problems(values, now=now).items():
+        errors[field] = [CHECKIN_MESSAGES[rule]]
+        values.pop(field, None)
+    if "occurred_at" in values:
+        values["occurred_at"] = values["occurred_at"].astimezone(dt.UTC)
     if errors:
         raise ValidationError(errors)
     return values

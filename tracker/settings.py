@@ -97,6 +97,10 @@ if HTTPS:
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 # Sessions on a personal phone: signed out after SESSION_IDLE_DAYS without use and SESSION_LIFETIME_DAYS
 # after signing in however much it is used (NIST SP 800-63B AAL1 and ASVS 3.3.2 level 1: 30 days).
+# Every request of a session reads its user with the profile joined in, SQL built once (issue 12).
+# ModelBackend only serves sessions signed in before ProfileBackend (they name it); it never checks a
+# password (ProfileBackend ends the chain).
+AUTHENTICATION_BACKENDS = ["tracker.credentials.ProfileBackend", "django.contrib.auth.backends.ModelBackend"]
 SESSION_ENGINE = "tracker.sessions"  # database sessions that know their user (tracker.credentials)
 SESSION_IDLE_DAYS = env_int("SESSION_IDLE_DAYS", 14)
 SESSION_LIFETIME_DAYS = env_int("SESSION_LIFETIME_DAYS", 30)
@@ -274,7 +278,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],  # size and depth limits
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer"]  # DRF's bytes, encoded by orjson
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
@@ -292,6 +296,8 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI's files come from our own origin (no CDN), its script from a URL (no inline script).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # The profile and the week trends answer with the same week start: one enum for both.
+    "ENUM_NAME_OVERRIDES": {"WeekdayEnum": "tracker.models.Weekday"},
 }
 
 # Maximum upload for POST /api/import (bytes).

@@ -1,0 +1,37 @@
+"""DRF's JSON renderer with orjson doing the encoding: the same bytes, ~20 times faster on a year of
+trends (~20 µs against ~440 µs, issue 12).
+
+orjson and the standard library agree on everything this API sends except three corners, each sent to
+DRF's own renderer instead: a float orjson writes differently (an exponent, or a tiny number written out
+as 0.0000…: Python writes 1e-05 where orjson writes 0.00001; the output is scanned for both, and a note
+that merely contains such text costs the slow path, never a different answer), anything orjson refuses
+(integers beyond 64 bits, lone surrogates, ...), and an indent asked for in the Accept header.
+Dates, times and everything else orjson does not know go through DRF's encoder.
+"""
+
+import re
+
+import orjson
+from rest_framework import renderers
+
+_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+# Where orjson's float formatting may differ from repr(): verified over a million floats of every
+# magnitude (tests/test_renderer.py keeps a sample).
+_FLOAT_MAY_DIFFER = re.compile(rb"[0-9][eE]|0\.0000")
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        if data is None:
+            return b""
+        context = renderer_context or {}
+        if self.ensure_ascii or not self.compact or self.get_indent(accepted_media_type, context) is not None:
+            return super().render(data, accepted_media_type, renderer_context)
+        try:
+            out = orjson.dumps(data, default=self.encoder_class().default, option=_OPTIONS)
+        except orjson.JSONEncodeError:
+            return super().render(data, accepted_media_type, renderer_context)
+        if _FLOAT_MAY_DIFFER.search(out):
+            return super().render(data, accepted_media_type, renderer_context)
+        # As DRF: the two line separators are valid JSON but not valid JavaScript source.
+        return out.replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029")

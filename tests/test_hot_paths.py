@@ -1,0 +1,412 @@
+"""The lean hot paths of issue 12: authentication with SQL built once (token and session), one check-in
+validator shared by the API and the import."""
+
+import datetime as dt
+import json
+import uuid
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD, make_token
+from tracker import checkin_rules, credentials, exports
+from tracker.models import ApiToken, Profile, Session
+
+NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def signed_in(username: str = "alice") -> APIClient:
+    client = APIClient()
+    response = client.post("/api/auth/login", {"username": username, "password": PASSWORD}, format="json")
+    assert response.status_code == 200, response.content
+    return client
+
+
+# --- authentication --------------------------------------------------------------------------------
+
+
+def test_a_token_request_reads_the_token_its_user_and_profile_in_one_query(alice):
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {make_token(alice)}")
+    client.get("/api/me")  # the first use may write last_used_at
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/me")
+
+    assert response.status_code == 200
+    assert response.json()["username"] == "alice"
+    assert response.json()["timezone"] == "Europe/Berlin"
+    # 1. the token, its user and profile (the digest's unique index)
+    assert len(queries) == 1, [q["sql"] for q in queries]
+
+
+def test_a_session_request_reads_the_session_then_the_user_with_its_profile(alice):
+    client = signed_in()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/me")
+
+    assert response.status_code == 200
+    assert response.json()["timezone"] == "Europe/Berlin"
+    # 1. the session row  2. its user with the profile joined in
+    assert len(queries) == 2, [q["sql"] for q in queries]
+    assert '"tracker_profile"' in queries[1]["sql"]
+
+
+def test_the_joined_read_gives_the_same_instances_as_the_orm(alice):
+    secret = make_token(alice, name="phone")
+
+    token = credentials.token_authenticate(secret=secret)
+
+    orm = ApiToken.objects.select_related("user__profile").get(pk=token.pk)
+    for field in ApiToken._meta.concrete_fields:
+        assert getattr(token, field.attname) == getattr(orm, field.attname), field.name
+    assert token.created_at.tzinfo is not None
+    assert token.last_used_at == orm.last_used_at
+    for field in type(alice)._meta.concrete_fields:
+        assert getattr(token.user, field.attname) == getattr(orm.user, field.attname), field.name
+    for field in Profile._meta.concrete_fields:
+        assert getattr(token.user.profile, field.attname) == getattr(orm.user.profile, field.attname)
+
+
+def test_a_session_replayed_after_logout_is_refused_on_the_very_next_request(alice):
+    client = signed_in()
+    cookie = client.cookies["sessionid"].value
+    assert client.post("/api/auth/logout").status_code == 204
+
+    replay = APIClient()
+    replay.cookies["sessionid"] = cookie
+
+    assert replay.get("/api/me").status_code == 401
+
+
+def test_a_session_ended_on_another_device_is_refused_on_its_next_request(alice):
+    phone, laptop = signed_in(), signed_in()
+    assert phone.get("/api/me").status_code == 200
+
+    assert laptop.post("/api/auth/logout", {"everywhere": True}, format="json").status_code == 204
+
+    assert phone.get("/api/me").status_code == 401
+    assert not Session.objects.filter(user=alice).exists()
+
+
+def test_a_revoked_token_is_refused_on_the_very_next_request(alice):
+    secret = make_token(alice)
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {secret}")
+    assert client.get("/api/me").status_code == 200
+
+    ApiToken.objects.filter(user=alice).delete()
+
+    assert client.get("/api/me").status_code == 401
+
+
+def test_a_session_of_a_deactivated_account_is_refused(alice):
+    client = signed_in()
+    alice.is_active = False
+    alice.save()
+
+    assert client.get("/api/me").status_code == 401
+
+
+def test_a_session_of_an_account_without_a_profile_still_works(db):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user(username="dora", password=PASSWORD)  # as createsuperuser would
+    client = signed_in("dora")
+
+    response = client.get("/api/me")
+
+    assert response.status_code == 200
+    assert response.json()["timezone"] == "UTC"
+
+
+# --- one validator for the API and the import ------------------------------------------------------
+
+VALID = {"emotion": "calm", "intensity": 3}
+# (field, bad value, API error body, import row message): each rule of tracker.checkin_rules, broken
+# once through POST /api/checkins/ and once in an imported Attune JSON row.
+BAD_INPUTS = [
+    (
+        "occurred_at",
+        "1899-12-31T23:00:00+00:00",
+        {"occurred_at": ["Choose a moment from 1900-01-01 to 9999-11-30."]},  # the API's date type
+        "That is too long ago to be a check-in.",
+    ),
+    (
+        "occurred_at",
+        "2026-11-22T12:10:00+00:00",
+        {"occurred_at": ["A check-in cannot be in the future."]},
+        "A check-in cannot be in the future.",
+    ),
+    (
+        "note",
+        "x" * (checkin_rules.NOTE_MAX_LENGTH + 1),
+        {"note": ["Ensure this field has no more than 5000 characters."]},
+        "The note is longer than 5,000 characters.",
+    ),
+    (
+        "context",
+        [f"tag {i}" for i in range(checkin_rules.CONTEXT_MAX_TAGS + 1)],
+        {"context": ["Ensure this field has no more than 10 elements."]},
+        "Use at most 10 context tags of at most 40 characters.",
+    ),
+    (
+        "intensity",
+        checkin_rules.INTENSITY_MAX + 1,
+        {"intensity": ["Ensure this value is less than or equal to 10."]},
+        "'intensity' must be a whole number from 0 to 10.",
+    ),
+]
+
+
+def import_rows(client: APIClient, user, rows: list[dict]) -> dict:
+    document = json.loads(
+        "".join(exports.export_json(user=user, profile=Profile.objects.get(user=user), now=NOW))
+    )
+    document["checkins"] = rows
+    upload = SimpleUploadedFile("export.json", json.dumps(document).encode())
+    response = client.post("/api/import", {"file": upload}, format="multipart")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+@pytest.mark.parametrize(("field", "value", "api_error", "row_message"), BAD_INPUTS)
+def test_the_api_and_the_import_refuse_the_same_bad_check_ins(alice, field, value, api_error, row_message):
+    client = signed_in()
+    checkin = {**VALID, "id": str(uuid.uuid4()), field: value}
+
+    response = client.post("/api/checkins/", checkin, format="json")
+    imported = import_rows(
+        client, alice, [{"occurred_at": "2026-11-22T10:00:00+00:00", "source": "app", **checkin}]
+    )
+
+    assert response.status_code == 400
+    assert response.json() == api_error
+    assert imported["errors"] == [{"row": 1, "message": row_message}]
+    assert imported["imported"] == 0
+
+
+def test_a_check_in_the_api_accepts_is_accepted_by_the_import_too(alice):
+    checkin = {
+        **VALID,
+        "id": str(uuid.uuid4()),
+        "occurred_at": "2026-11-22T12:04:00+00:00",  # within the clock tolerance
+        "note": "x" * checkin_rules.NOTE_MAX_LENGTH,
+        "context": [
+            f"{i}" * checkin_rules.CONTEXT_TAG_MAX_LENGTH for i in range(checkin_rules.CONTEXT_MAX_TAGS)
+        ],
+    }
+
+    imported = import_rows(signed_in(), alice, [{**checkin, "source": "app"}])
+    response = signed_in().post("/api/checkins/", {**checkin, "id": str(uuid.uuid4())}, format="json")
+
+    assert imported["errors"] == []
+    assert imported["imported"] == 1
+    assert response.status_code == 201
+
+
+def test_the_domain_names_each_broken_rule():
+    problems = checkin_rules.checkin_problems(
+        {
+            "occurred_at": dt.datetime(2026, 11, 22, 12, 0),  # noqa: DTZ001 (naive on purpose)
+            "intensity": -1,
+            "note": "x" * 5001,
+            "context": checkin_rules.context_normalize(["a" * 41]),
+        },
+        now=NOW,
+    )
+
+    assert problems == {
+        "occurred_at": checkin_rules.NAIVE,
+        "intensity": checkin_rules.INTENSITY_RANGE,
+        "note": checkin_rules.NOTE_TOO_LONG,
+        "context": checkin_rules.CONTEXT_TOO_BIG,
+    }
+    assert checkin_rules.context_normalize(["  a  b ", "a b", "", " "]) == ["a b"]
+
+
+def test_the_domain_rules_hold_for_writes_that_skip_the_serializer(alice):
+    from django.core.exceptions import ValidationError
+
+    from tracker import services
+
+    with pytest.raises(ValidationError) as refused:
+        services.checkin_create(user=alice, data={**VALID, "note": "x" * 5001, "intensity": 11})
+
+    assert refused.value.message_dict == {
+        "note": ["Keep the note to 5,000 characters."],
+        "intensity": ["Choose an intensity from 0 to 10."],
+    }
+
+
+# --- chart revalidation ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "builder"),
+    [
+        ("/api/charts/week.svg?start=2026-11-16", "week_trends"),
+        ("/api/charts/range.png?from=2026-01-01&to=2026-11-22&bucket=week", "range_trends"),
+    ],
+)
+def test_a_chart_revalidation_is_answered_after_the_fingerprint_alone(alice, path, builder):
+    from unittest import mock
+
+    from tracker import charts, trends
+
+    client = signed_in()
+    etag = client.get(path)["ETag"]
+
+    with (
+        mock.patch.object(trends, builder, wraps=getattr(trends, builder)) as build,
+        mock.patch.object(charts, "cached_render") as render,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        response = client.get(path, HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert response["Cache-Control"] == "private, no-cache"
+    build.assert_not_called()
+    render.assert_not_called()
+    # 1. the session  2. its user with the profile joined in  3. the data fingerprint of the range
+    assert len(queries) == 3, [q["sql"] for q in queries]
+
+
+# --- the check-in body read without a serializer ---------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from api import serializers as api_serializers  # noqa: E402
+
+texts = st.one_of(
+    st.sampled_from(
+        ["calm", " calm", "calm ", "", " ", "a\x00b", "\ud800", "x" * 64, "x" * 65, "ä-ü", "x" * 33]
+    ),
+    st.text(max_size=70),
+)
+values = st.one_of(
+    texts,
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 13),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.lists(texts, max_size=12),
+    st.sampled_from(
+        [
+            "2026-11-22T08:30:00+01:00",
+            "2026-11-22T08:30:00Z",
+            "2026-11-22T08:30:00",
+            "2026-11-22 08:30+05:30",
+            "1899-12-31T23:00:00+00:00",
+            "9999-12-31T23:59:59-05:00",
+            "0001-01-01T00:00:00+01:00",
+            "not a time",
+            str(uuid.UUID(int=7)),
+            uuid.UUID(int=7).hex,
+            "{" + str(uuid.UUID(int=7)) + "}",
+            "x" * 5000,
+            "x" * 5001,
+            " note with spaces ",
+        ]
+    ),
+)
+OPTIONAL = ["id", "occurred_at", "need", "sensation", "body_area", "note", "context", "other"]
+FIELDS = [*OPTIONAL, "emotion", "intensity"]
+words = st.sampled_from(["rest", " rest", "rest\n", "", " ", None, "x" * 32, "x" * 33, "a\x00b", "\udfff"])
+# Mostly what the field takes, so that the other fields of a body are often fine too.
+LIKELY = {
+    "id": st.uuids().map(str),
+    "occurred_at": st.datetimes(
+        min_value=dt.datetime(1899, 12, 31),  # noqa: DTZ001 (hypothesis adds the zones)
+        timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=-5))]),
+    ).map(dt.datetime.isoformat),
+    "need": words,
+    "sensation": words,
+    "body_area": words,
+    "note": st.text(max_size=40),
+    "context": st.lists(st.sampled_from(["work", " work", "", "x" * 40, "x" * 41, "a\x00"]), max_size=11),
+    "other": values,
+}
+bodies = st.one_of(
+    st.dictionaries(st.sampled_from(FIELDS), values, max_size=10),
+    st.fixed_dictionaries(
+        {"emotion": st.one_of(st.just("calm"), words), "intensity": st.integers(-1, 11)},
+        optional={name: st.one_of(LIKELY[name], LIKELY[name], values) for name in OPTIONAL},
+    ),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=bodies, partial=st.booleans())
+def test_the_plain_read_of_a_body_agrees_with_the_input_serializer_wherever_it_answers(body, partial):
+    plain = api_serializers._checkin_plain(body, partial=partial)
+    serializer = api_serializers.CheckInInput(data=body, partial=partial)
+
+    if plain is not None:
+        assert serializer.is_valid(), (body, serializer.errors)
+        assert plain == dict(serializer.validated_data)
+
+
+def test_the_ordinary_bodies_of_the_app_are_read_without_the_serializer():
+    body = {
+        "id": str(uuid.uuid4()),
+        "occurred_at": "2026-11-22T08:30:00+01:00",
+        "emotion": "calm",
+        "intensity": 3,
+        "need": "rest",
+        "sensation": None,
+        "body_area": "",
+        "note": "a line\nand another ",
+        "context": ["work", "home"],
+    }
+
+    plain = api_serializers._checkin_plain(body, partial=False)
+
+    assert plain is not None
+    assert plain["occurred_at"] == dt.datetime(2026, 11, 22, 7, 30, tzinfo=dt.UTC)
+    assert api_serializers._checkin_plain({"intensity": 4}, partial=True) == {"intensity": 4}
+    assert api_serializers._checkin_plain({"intensity": 4}, partial=False) is None  # the serializer's 400
+
+
+def test_a_session_signed_in_before_the_profile_backend_still_works(alice):
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    from tracker.sessions import SessionStore
+
+    client = signed_in()
+    row = Session.objects.get(user=alice)
+    store = SessionStore()
+    data = store.decode(row.session_data)
+    assert data[BACKEND_SESSION_KEY] == "tracker.credentials.ProfileBackend"
+    data[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    row.session_data = store.encode(data)
+    row.save()
+
+    assert client.get("/api/me").status_code == 200
+
+
+def test_a_wrong_password_is_checked_once(alice):
+    from unittest import mock
+
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    check = AbstractBaseUser.check_password
+    with mock.patch.object(AbstractBaseUser, "check_password", autospec=True, side_effect=check) as verify:
+        response = APIClient().post(
+            "/api/auth/login", {"username": "alice", "password": "wrong-one"}, format="json"
+        )
+
+    assert response.status_code == 400
+    assert verify.call_count == 1
