@@ -44,7 +44,7 @@ def test_a_check_in_opens_and_can_be_edited_and_deleted(app, dana):
     page.get_by_label("How strong is it?").fill("3")
     page.get_by_role("button", name="Save").click()
     wait_for_screen(page, "Today")
-    page.locator(".history .entry", has_text="3 · mild").wait_for()
+    page.locator(".history .entry", has_text="3 · mild").first.wait_for()
     target.refresh_from_db()
     assert (target.intensity, target.need.slug, target.note) == (3, "to-be-heard", "Line one.\nLine two.")
     assert CheckIn.objects.filter(user=dana).count() == 2

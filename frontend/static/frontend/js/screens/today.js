@@ -23,6 +23,7 @@ export async function render(main) {
   let next = null;
   let lastDay = null;
   let loading = false;
+  const shown = new Set();
   let generation = 0; // a reload (filters, a sync) makes pages still in flight stale
   let sentSeen = 0;
 
@@ -114,9 +115,14 @@ export async function render(main) {
       if (fresh) {
         clear(history);
         lastDay = null;
+        shown.clear();
       }
       if (url.includes("cursor=") === false && !filters.emotion && !filters.need) learnFrom(page.results).catch(() => {});
-      for (const c of page.results) group(c.local_date).append(h("li", {}, entryCard(c, { zone: profile.timezone, href: `#entry/${c.id}` })));
+      for (const c of page.results) {
+        if (shown.has(c.id)) continue; // a cursor page can overlap what is shown after an edit moved a row
+        shown.add(c.id);
+        group(c.local_date).append(h("li", {}, entryCard(c, { zone: profile.timezone, href: `#entry/${c.id}` })));
+      }
       next = page.next ? new URL(page.next).pathname + new URL(page.next).search : null;
       if (!history.childElementCount) history.append(emptyState());
       if (next) more.append(h("button", { type: "button", class: "button button-quiet", text: "Show earlier check-ins", onclick: () => loadPage(next) }));
