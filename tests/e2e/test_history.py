@@ -29,7 +29,7 @@ def test_a_check_in_opens_and_can_be_edited_and_deleted(app, dana):
     sign_in(page, "dana")
     page.locator(".day h2", has_text="Yesterday").wait_for()
     screen(page, "history")
-    page.locator(".entry", has_text="dismissed").click()
+    page.locator(".history .entry", has_text="dismissed").click()
     wait_for_screen(page, "dismissed")
     text = page.locator("main").inner_text()
     assert "6 · moderate" in text
@@ -49,7 +49,7 @@ def test_a_check_in_opens_and_can_be_edited_and_deleted(app, dana):
     assert (target.intensity, target.need.slug, target.note) == (3, "to-be-heard", "Line one.\nLine two.")
     assert CheckIn.objects.filter(user=dana).count() == 2
 
-    page.locator(".entry", has_text="dismissed").click()
+    page.locator(".history .entry", has_text="dismissed").click()
     page.get_by_role("button", name="Delete").click()
     page.get_by_role("dialog").get_by_role("button", name="Delete").click()
     wait_for_screen(page, "Today")
