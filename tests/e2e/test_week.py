@@ -115,7 +115,7 @@ def test_the_longer_view_shows_the_range_chart_for_the_chosen_months(app, seeded
     page.wait_for_function(
         "(m) => { const b = [...document.querySelectorAll('.segmented button')].find((x) => x.textContent === m + ' months');"
         " const i = document.querySelector('img.chart');"
-        " return b && b.getAttribute('aria-pressed') === 'true' && i && i.complete && i.naturalWidth > 0; }",
+        " return b && b.getAttribute('aria-pressed') === 'true' && i && i.currentSrc.includes('from=') && i.complete && i.naturalWidth > 0; }",
         arg=months,
     )
     src = page.eval_on_selector("img.chart", "(img) => img.currentSrc")
