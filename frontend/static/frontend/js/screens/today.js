@@ -2,6 +2,8 @@
 // What still waits on this phone is shown first, with "waiting to sync" or the reason it was refused.
 
 import { api } from "../api.js";
+import { loadBoundaries } from "../boundaries.js";
+import { pendingCompassion } from "../compassion.js";
 import { kv } from "../db.js";
 import { append, clear, field, h } from "../dom.js";
 import { dayLabel, localDateOf, longDate, plural } from "../format.js";
@@ -9,6 +11,7 @@ import { loadDraft } from "../draft.js";
 import { discard, onOutboxChange, outboxEntries } from "../outbox.js";
 import { currentUser } from "../session.js";
 import { syncNow } from "../sync.js";
+import { compassionCard } from "../ui/compassion.js";
 import { entryCard } from "../ui/entry.js";
 import { learnFrom, vocabulary } from "../vocabulary.js";
 
@@ -37,8 +40,10 @@ export async function render(main) {
   hero.append(h("a", { class: "button button-wide", href: "#checkin", text: draft?.emotion && !draft.editing ? "Continue your check-in" : "Check in" }));
 
   const card = await supportCard();
+  const kindness = await pendingCompassion();
+  loadBoundaries().catch(() => {}); // kept on the device, so an offline check-in can show them
 
-  append(main, [h("h1", { text: "Today" }), h("p", { class: "lead", text: longDate(today) }), card, hero, waiting, filterForm(), history, more, sentinel]);
+  append(main, [h("h1", { text: "Today" }), h("p", { class: "lead", text: longDate(today) }), card, kindness ? compassionCard(kindness) : null, hero, waiting, filterForm(), history, more, sentinel]);
 
   async function supportCard() {
     const flag = await kv.get("support-card").catch(() => null);
