@@ -2,7 +2,7 @@
 // and support, signing out.
 
 import { append, field, h, showErrors } from "../dom.js";
-import { plural } from "../format.js";
+import { plural, WEEKDAYS } from "../format.js";
 import { canPrompt, IOS_STEPS, isIOS, isStandalone, promptInstall } from "../install.js";
 import { signOutAndWipe } from "../lifecycle.js";
 import { notify } from "../notices.js";
@@ -13,7 +13,6 @@ import { syncNow } from "../sync.js";
 import { ask } from "../ui/dialog.js";
 import { zoneSelect } from "../ui/zones.js";
 
-const WEEKDAYS = [["mon", "Monday"], ["tue", "Tuesday"], ["wed", "Wednesday"], ["thu", "Thursday"], ["fri", "Friday"], ["sat", "Saturday"], ["sun", "Sunday"]];
 
 function hourName(hour) {
   if (hour === 0) return "midnight";

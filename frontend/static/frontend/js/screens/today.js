@@ -27,6 +27,7 @@ export async function render(main) {
   let lastDay = null;
   let loading = false;
   const shown = new Set();
+  let waitingIds = new Set(); // an edit waiting on this phone stands in for the server's older copy
   let generation = 0; // a reload (filters, a sync) makes pages still in flight stale
   let sentSeen = 0;
 
@@ -77,6 +78,8 @@ export async function render(main) {
 
   async function showWaiting() {
     const entries = await outboxEntries(profile.username);
+    waitingIds = new Set(entries.map((e) => e.id));
+    for (const li of history.querySelectorAll("li[data-id]")) li.hidden = waitingIds.has(li.dataset.id);
     clear(waiting);
     if (!entries.length) return;
     waiting.append(h("h2", { id: "waiting-heading", text: "On this phone" }),
@@ -126,7 +129,7 @@ export async function render(main) {
       for (const c of page.results) {
         if (shown.has(c.id)) continue; // a cursor page can overlap what is shown after an edit moved a row
         shown.add(c.id);
-        group(c.local_date).append(h("li", {}, entryCard(c, { zone: profile.timezone, href: `#entry/${c.id}` })));
+        group(c.local_date).append(h("li", { data: { id: c.id }, hidden: waitingIds.has(c.id) }, entryCard(c, { zone: profile.timezone, href: `#entry/${c.id}` })));
       }
       next = page.next ? new URL(page.next).pathname + new URL(page.next).search : null;
       if (!history.childElementCount) history.append(emptyState());

@@ -5,20 +5,14 @@
 
 import { api } from "../api.js";
 import { append, h } from "../dom.js";
-import { addDays, localDateOf } from "../format.js";
+import { addDays, calendarDate, localDateOf } from "../format.js";
 import { currentUser } from "../session.js";
 import { chartImage, needsConnection, times } from "../ui/charts.js";
 import { intentionForm, intentionOf, lastWeekCard } from "../ui/intention.js";
 import { nameOf, vocabulary } from "../vocabulary.js";
 
-function rangeLabel(start, end) {
-  const opts = { timeZone: "UTC", day: "numeric", month: "long" };
-  const a = new Date(`${start}T12:00:00Z`).toLocaleDateString(undefined, opts);
-  const b = new Date(`${end}T12:00:00Z`).toLocaleDateString(undefined, opts);
-  return `${a} – ${b}`;
-}
-
-const dayName = (date) => new Date(`${date}T12:00:00Z`).toLocaleDateString(undefined, { timeZone: "UTC", weekday: "short", day: "numeric" });
+const rangeLabel = (start, end) => `${calendarDate(start, { day: "numeric", month: "long" })} – ${calendarDate(end, { day: "numeric", month: "long" })}`;
+const dayName = (date) => calendarDate(date, { weekday: "short", day: "numeric" });
 const num = (value, digits = 1) => (value === null || value === undefined ? "—" : Number(value).toFixed(digits));
 
 function countList(items, describe) {
