@@ -4,6 +4,7 @@ each (issue 12). The output serializers stay as the OpenAPI description; tests p
 Rules live in tracker.services and tracker.checkin_rules."""
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -22,8 +23,8 @@ from api.fields import (
     StrictUUIDField,
 )
 from tracker import checkin_rules as rules
-from tracker import trends
-from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Sensation
+from tracker import practices, trends
+from tracker.models import WEEKDAYS, BodyArea, Boundary, CheckIn, Emotion, Help, Need, Profile, Sensation
 
 # --- accounts ----------------------------------------------------------------------------------
 
@@ -92,6 +93,9 @@ class ProfileInput(serializers.Serializer):
     day_starts_at = StrictIntegerField(min_value=0, max_value=23, required=False)
     week_starts_on = serializers.ChoiceField(choices=WEEKDAYS, required=False)
     paused_until = AwareDateTimeField(required=False, allow_null=True)
+    prompt_naming = StrictBooleanField(required=False, help_text="ask how strong it is once named")
+    prompt_kind_line = StrictBooleanField(required=False, help_text="offer to rewrite a harsh inner line")
+    prompt_self_compassion = StrictBooleanField(required=False, help_text="offer self-compassion words")
 
 
 class ProfileOutput(serializers.ModelSerializer):
@@ -100,7 +104,10 @@ class ProfileOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Profile
-        fields = ["username", "timezone", "day_starts_at", "week_starts_on", "paused_until", "calendar_url"]
+        fields = [
+            "username", "timezone", "day_starts_at", "week_starts_on", "paused_until", "calendar_url",
+            "prompt_naming", "prompt_kind_line", "prompt_self_compassion",
+        ]  # fmt: skip
 
     def get_calendar_url(self, profile: Profile) -> str:
         path = f"/api/reminders.ics?token={profile.calendar_token}"
@@ -126,6 +133,9 @@ def profile_output(profile: Profile, *, request=None) -> dict[str, Any]:
         "week_starts_on": profile.week_starts_on,
         "paused_until": iso_datetime(profile.paused_until),
         "calendar_url": request.build_absolute_uri(path) if request else path,
+        "prompt_naming": profile.prompt_naming,
+        "prompt_kind_line": profile.prompt_kind_line,
+        "prompt_self_compassion": profile.prompt_self_compassion,
     }
 
 
@@ -142,7 +152,7 @@ class EmotionOutput(serializers.ModelSerializer):
         model = Emotion
         fields = [
             "slug", "name", "family", "definition", "pleasantness", "energy", "is_interpretation",
-            "suggested_emotions", "suggested_needs", "custom",
+            "is_self_judgment", "suggested_emotions", "suggested_needs", "custom",
         ]  # fmt: skip
 
     def get_custom(self, word) -> bool:
@@ -165,6 +175,25 @@ class SensationOutput(EmotionOutput):
         fields = ["slug", "name", "definition", "custom"]
 
 
+class HelpOutput(EmotionOutput):
+    suggested_emotions = suggested_needs = None
+
+    class Meta:
+        model = Help
+        fields = ["slug", "name", "definition", "custom"]
+
+
+class SelfCompassionVariant(serializers.Serializer):
+    kindness = serializers.CharField(help_text="kindness instead of judgment")
+    common_humanity = serializers.CharField(help_text="common humanity instead of isolation")
+    mindfulness = serializers.CharField(help_text="mindfulness instead of over-identification")
+
+
+class KindLineExample(serializers.Serializer):
+    harsh = serializers.CharField()
+    kind = serializers.CharField()
+
+
 class BodyAreaOutput(serializers.ModelSerializer):
     class Meta:
         model = BodyArea
@@ -176,6 +205,12 @@ class VocabularyOutput(serializers.Serializer):
     needs = NeedOutput(many=True)
     sensations = SensationOutput(many=True)
     body_areas = BodyAreaOutput(many=True)
+    helps = HelpOutput(many=True)
+    self_compassion = serializers.DictField(
+        child=SelfCompassionVariant(many=True),
+        help_text="by need category, and 'default' for a category without its own (a custom one)",
+    )
+    kind_line_examples = KindLineExample(many=True)
 
 
 class WordInput(serializers.Serializer):
@@ -194,6 +229,10 @@ class NeedInput(WordInput):
 
 
 class SensationInput(WordInput):
+    pass
+
+
+class HelpInput(WordInput):
     pass
 
 
@@ -224,12 +263,33 @@ class CheckInInput(serializers.Serializer):
         max_length=rules.CONTEXT_MAX_TAGS,
         required=False,
     )
+    intensity_after = StrictIntegerField(
+        min_value=rules.INTENSITY_MIN,
+        max_value=rules.INTENSITY_MAX,
+        required=False,
+        allow_null=True,
+        help_text="how strong it is now that it is named; null when not given",
+    )
+    would_help = StrictCharField(
+        max_length=rules.WORD_SLUG_MAX_LENGTH,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="a help slug of the caller's vocabulary",
+    )
+    harsh_line = StrictCharField(
+        max_length=rules.LINE_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=False
+    )
+    kind_line = StrictCharField(
+        max_length=rules.LINE_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=False
+    )
 
 
 _CHECKIN_SLUGS = {
     "emotion": rules.WORD_SLUG_MAX_LENGTH,
     "need": rules.WORD_SLUG_MAX_LENGTH,
     "sensation": rules.WORD_SLUG_MAX_LENGTH,
+    "would_help": rules.WORD_SLUG_MAX_LENGTH,
     "body_area": rules.BODY_AREA_SLUG_MAX_LENGTH,
 }
 
@@ -291,6 +351,18 @@ def _checkin_plain(data: Any, *, partial: bool) -> dict[str, Any] | None:
         if not _plain_text(data["note"], rules.NOTE_MAX_LENGTH, trimmed=False):
             return None
         values["note"] = data["note"]
+    if "intensity_after" in data:
+        after = data["intensity_after"]
+        if after is not None and (
+            type(after) is not int or not rules.INTENSITY_MIN <= after <= rules.INTENSITY_MAX
+        ):
+            return None
+        values["intensity_after"] = after
+    for line in ("harsh_line", "kind_line"):
+        if line in data:
+            if not _plain_text(data[line], rules.LINE_MAX_LENGTH, trimmed=False):
+                return None
+            values[line] = data[line]
     if "context" in data:
         tags = data["context"]
         if not isinstance(tags, list) or len(tags) > rules.CONTEXT_MAX_TAGS:
@@ -317,12 +389,14 @@ class CheckInOutput(serializers.ModelSerializer):
     need = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     sensation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     body_area = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    would_help = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = CheckIn
         fields = [
             "id", "occurred_at", "local_date", "emotion", "intensity", "need", "sensation", "body_area",
-            "note", "context", "source", "created_at", "updated_at",
+            "note", "context", "intensity_after", "would_help", "harsh_line", "kind_line",
+            "source", "created_at", "updated_at",
         ]  # fmt: skip
 
 
@@ -343,9 +417,81 @@ def checkin_output(checkin: CheckIn) -> dict[str, Any]:
         "body_area": _slug(checkin.body_area),
         "note": checkin.note,
         "context": checkin.context,
+        "intensity_after": checkin.intensity_after,
+        "would_help": _slug(checkin.would_help),
+        "harsh_line": checkin.harsh_line,
+        "kind_line": checkin.kind_line,
         "source": checkin.source,
         "created_at": iso_datetime(checkin.created_at),
         "updated_at": iso_datetime(checkin.updated_at),
+    }
+
+
+# --- boundaries and intentions ----------------------------------------------------------------
+
+
+class BoundaryInput(serializers.Serializer):
+    """partial=True serves PATCH."""
+
+    text = StrictCharField(max_length=practices.BOUNDARY_TEXT_MAX_LENGTH, allow_blank=True)
+    needs = serializers.ListField(
+        child=StrictCharField(max_length=rules.WORD_SLUG_MAX_LENGTH),
+        max_length=practices.BOUNDARY_NEEDS_MAX,
+        required=False,
+        help_text="need slugs of the caller's vocabulary",
+    )
+
+
+class BoundaryOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid")
+    needs = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Boundary
+        fields = ["id", "text", "needs", "created_at", "updated_at"]
+
+
+def boundary_output(boundary: Boundary) -> dict[str, Any]:
+    """What BoundaryOutput documents (its needs prefetched, as tracker.practices reads them)."""
+    return {
+        "id": str(boundary.uuid),
+        "text": boundary.text,
+        "needs": [need.slug for need in boundary.needs.all()],
+        "created_at": iso_datetime(boundary.created_at),
+        "updated_at": iso_datetime(boundary.updated_at),
+    }
+
+
+class PathDateField(BoundedDateField):
+    """A date in a path: exactly YYYY-MM-DD (Python would also read 20261116 and 2026-W47-1)."""
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(value)
+
+
+class IntentionWeekInput(serializers.Serializer):
+    week_start = PathDateField(help_text="any day of the week; the answer names the week's first day")
+
+
+class IntentionInput(serializers.Serializer):
+    text = StrictCharField(
+        max_length=practices.INTENTION_TEXT_MAX_LENGTH, allow_blank=True, help_text='"" removes it'
+    )
+
+
+class IntentionOutput(serializers.Serializer):
+    week_start = serializers.DateField()
+    text = serializers.CharField(help_text='"" when none is set')
+    updated_at = serializers.DateTimeField(allow_null=True, help_text="null when none is set")
+
+
+def intention_output(intention) -> dict[str, Any]:
+    return {
+        "week_start": intention.week_start.isoformat(),
+        "text": intention.text,
+        "updated_at": iso_datetime(intention.updated_at),
     }
 
 
@@ -421,6 +567,18 @@ class TrendPair(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class NamingEffect(serializers.Serializer):
+    count = serializers.IntegerField(help_text="check-ins with intensity_after")
+    mean_before = _mean_field("mean intensity of those check-ins; null when count is 0")
+    mean_after = _mean_field("mean intensity_after; null when count is 0")
+
+
+class HelpPair(serializers.Serializer):
+    emotion = serializers.CharField()
+    help = serializers.CharField()
+    count = serializers.IntegerField()
+
+
 class PreviousWeek(TrendTotals):
     start = serializers.DateField()
     end = serializers.DateField()
@@ -443,9 +601,12 @@ class WeekTrendsOutput(TrendTotals):
     top_sensations = TopWord(many=True)
     top_body_areas = TopWord(many=True)
     pairs = TrendPair(many=True, help_text="emotion–need pairs, most frequent first")
+    naming_effect = NamingEffect(help_text="the check-ins whose intensity was asked again once named")
+    top_helps = TopSlug(many=True, help_text="what would help, most frequent first")
+    help_pairs = HelpPair(many=True, help_text="emotion–help pairs, most frequent first")
     distinct_emotions = serializers.IntegerField()
     previous_week = PreviousWeek()
-    summary = serializers.ListField(child=serializers.CharField(), help_text="2–4 short sentences")
+    summary = serializers.ListField(child=serializers.CharField(), help_text="2–6 short sentences")
 
 
 class RangeBucket(serializers.Serializer):

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import credential_views, data_views, reminder_views, trend_views, views
+from api import credential_views, data_views, practice_views, reminder_views, trend_views, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -27,8 +27,14 @@ urlpatterns = [
         views.SensationCreateView.as_view(),
         name="vocabulary-sensations",
     ),
+    path("vocabulary/helps", views.HelpCreateView.as_view(), name="vocabulary-helps"),
     path("checkins/", views.CheckInListView.as_view(), name="checkins"),
     path("checkins/<str:checkin_id>/", views.CheckInDetailView.as_view(), name="checkin-detail"),
+    path("boundaries/", practice_views.BoundaryListView.as_view(), name="boundaries"),
+    path(
+        "boundaries/<str:boundary_id>/", practice_views.BoundaryDetailView.as_view(), name="boundary-detail"
+    ),
+    path("intentions/<str:week_start>", practice_views.IntentionView.as_view(), name="intention"),
     path("reminders/", reminder_views.ReminderListView.as_view(), name="reminders"),
     path("reminders.ics", reminder_views.ReminderCalendarView.as_view(), name="reminders-ics"),
     path("reminders/<str:reminder_id>/", reminder_views.ReminderDetailView.as_view(), name="reminder-detail"),

@@ -152,6 +152,7 @@ def vocabulary_word_create_view(kind: str, input_class, output_class) -> type[AP
 EmotionCreateView = vocabulary_word_create_view("emotion", s.EmotionInput, s.EmotionOutput)
 NeedCreateView = vocabulary_word_create_view("need", s.NeedInput, s.NeedOutput)
 SensationCreateView = vocabulary_word_create_view("sensation", s.SensationInput, s.SensationOutput)
+HelpCreateView = vocabulary_word_create_view("help", s.HelpInput, s.HelpOutput)
 
 
 # --- check-ins ---------------------------------------------------------------------------------

@@ -22,12 +22,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 MIGRATE_FROM_ZERO = """
 from django.core.management import call_command
 from django.db import connection
-from tracker.models import BodyArea, Emotion, Need, Sensation
+from tracker.models import BodyArea, Emotion, Help, Need, Sensation
 assert connection.introspection.table_names() == [], connection.introspection.table_names()
 call_command("migrate", verbosity=0)
-first = [model.objects.count() for model in (Emotion, Need, Sensation, BodyArea)]
+first = [model.objects.count() for model in (Emotion, Need, Sensation, BodyArea, Help)]
 call_command("migrate", verbosity=0)
-print(*first, *(model.objects.count() for model in (Emotion, Need, Sensation, BodyArea)))
+print(*first, *(model.objects.count() for model in (Emotion, Need, Sensation, BodyArea, Help)))
 call_command("makemigrations", check=True, dry_run=True, verbosity=0)
 """
 
@@ -76,5 +76,5 @@ def test_an_empty_database_migrates_from_zero_with_the_whole_vocabulary(empty_da
     )
 
     assert done.returncode == 0, done.stderr
-    sizes = [len(read(kind)) for kind in ("emotions", "needs", "sensations", "body_areas")]
+    sizes = [len(read(kind)) for kind in ("emotions", "needs", "sensations", "body_areas", "helps")]
     assert [int(count) for count in done.stdout.split()] == sizes + sizes

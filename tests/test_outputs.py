@@ -82,6 +82,10 @@ FULL = {
     "body_area": "chest",
     "note": "a note",
     "context": ["work"],
+    "intensity_after": 3,
+    "would_help": "to-be-heard",
+    "harsh_line": "I'm too much.",
+    "kind_line": "My needs are real.",
 }
 
 

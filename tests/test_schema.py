@@ -12,6 +12,10 @@ def test_the_openapi_schema_describes_the_checkin_routes(client):
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert {"/api/checkins/", "/api/checkins/{checkin_id}/", "/api/me", "/api/vocabulary"} <= set(paths)
+    assert {
+        "/api/boundaries/", "/api/boundaries/{boundary_id}/", "/api/intentions/{week_start}",
+        "/api/vocabulary/helps",
+    } <= set(paths)  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -71,11 +75,19 @@ def test_ids_in_paths_are_uuid_strings(openapi):
         (name, parameter["schema"])
         for name, operation in operations(openapi)
         for parameter in operation.get("parameters", [])
-        if parameter["in"] == "path"
+        if parameter["in"] == "path" and parameter["name"] != "week_start"
+    ]
+    weeks = [
+        parameter["schema"]
+        for _name, operation in operations(openapi)
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "path" and parameter["name"] == "week_start"
     ]
 
-    assert len(path_ids) >= 8
+    assert len(path_ids) >= 11
     assert all(schema == {"type": "string", "format": "uuid"} for _name, schema in path_ids), path_ids
+    # The one path value that is not an id: a week, named by a date (a bad one is a 400 field error).
+    assert weeks == [{"type": "string", "format": "date"}] * 2
 
 
 @pytest.mark.django_db

@@ -12,6 +12,9 @@ from typing import Any
 INTENSITY_MIN = 0
 INTENSITY_MAX = 10
 NOTE_MAX_LENGTH = 5000  # also the database constraint checkin_note_max_5000
+# The harsh inner line and its kinder rewrite (issue 14); also the database constraints
+# checkin_harsh_line_max_500 and checkin_kind_line_max_500.
+LINE_MAX_LENGTH = 500
 CONTEXT_MAX_TAGS = 10
 CONTEXT_TAG_MAX_LENGTH = 40
 WORD_SLUG_MAX_LENGTH = 64  # emotion, need and sensation slugs (VocabularyWord.slug)
@@ -28,6 +31,8 @@ NAIVE = "naive"
 TOO_EARLY = "too_early"
 FUTURE = "future"
 INTENSITY_RANGE = "intensity_range"
+INTENSITY_AFTER_RANGE = "intensity_after_range"
+LINE_TOO_LONG = "line_too_long"
 NOTE_TOO_LONG = "note_too_long"
 CONTEXT_TOO_BIG = "context_too_big"
 
@@ -54,6 +59,13 @@ def checkin_problems(values: dict[str, Any], *, now: dt.datetime) -> dict[str, s
             problems["occurred_at"] = FUTURE
     if "intensity" in values and not INTENSITY_MIN <= values["intensity"] <= INTENSITY_MAX:
         problems["intensity"] = INTENSITY_RANGE
+    # intensity_after is optional: None means "not asked" or "skipped", never 0.
+    after = values.get("intensity_after")
+    if after is not None and not INTENSITY_MIN <= after <= INTENSITY_MAX:
+        problems["intensity_after"] = INTENSITY_AFTER_RANGE
+    for line in ("harsh_line", "kind_line"):
+        if len(values.get(line) or "") > LINE_MAX_LENGTH:
+            problems[line] = LINE_TOO_LONG
     if len(values.get("note") or "") > NOTE_MAX_LENGTH:
         problems["note"] = NOTE_TOO_LONG
     tags = values.get("context") or []

@@ -39,6 +39,10 @@ class Profile(models.Model):
     paused_until = models.DateTimeField(null=True, blank=True)
     # The only credential of the calendar feed; rotating it revokes old subscriptions.
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    # The gentle prompts of the check-in (issue 14), each of which the person may turn off.
+    prompt_naming = models.BooleanField(default=True)  # "how strong is it now that you've named it?"
+    prompt_kind_line = models.BooleanField(default=True)  # a harsh line rewritten as a kinder one
+    prompt_self_compassion = models.BooleanField(default=True)  # kindness, common humanity, mindfulness
 
     class Meta:
         constraints = [
@@ -95,6 +99,8 @@ class Emotion(VocabularyWord):
     energy = models.FloatField()
     # Words like "abandoned" describe what others did; they point to the feelings and needs beneath.
     is_interpretation = models.BooleanField(default=False)
+    # Words like "worthless" judge the self; the app may offer a self-compassion prompt after them.
+    is_self_judgment = models.BooleanField(default=False)
     suggested_emotions = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="+")
     suggested_needs = models.ManyToManyField(Need, blank=True, related_name="+")
 
@@ -111,6 +117,13 @@ class Emotion(VocabularyWord):
 class Sensation(VocabularyWord):
     class Meta(VocabularyWord.Meta):
         constraints = _vocabulary_constraints("sensation")
+
+
+class Help(VocabularyWord):
+    """What would help with a feeling ("to be heard", "space"): named before any conversation."""
+
+    class Meta(VocabularyWord.Meta):
+        constraints = _vocabulary_constraints("help")
 
 
 class BodyArea(models.Model):
@@ -147,6 +160,12 @@ class CheckIn(models.Model):
     body_area = models.ForeignKey(BodyArea, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(blank=True, default="")
     context = models.JSONField(default=list, blank=True)  # short who/where tags
+    # Issue 14, all optional: the intensity once the feeling is named, what would help, and a harsh inner
+    # line with a kinder rewrite (private like the note).
+    intensity_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    would_help = models.ForeignKey(Help, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    harsh_line = models.TextField(blank=True, default="")
+    kind_line = models.TextField(blank=True, default="")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.APP)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -156,6 +175,14 @@ class CheckIn(models.Model):
             models.UniqueConstraint(fields=["user", "uuid"], name="checkin_user_uuid_unique"),
             models.CheckConstraint(condition=Q(intensity__lte=10), name="checkin_intensity_0_10"),
             models.CheckConstraint(condition=Q(note__length__lte=5000), name="checkin_note_max_5000"),
+            models.CheckConstraint(
+                condition=Q(intensity_after__isnull=True) | Q(intensity_after__lte=10),
+                name="checkin_intensity_after_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(harsh_line__length__lte=500), name="checkin_harsh_line_max_500"
+            ),
+            models.CheckConstraint(condition=Q(kind_line__length__lte=500), name="checkin_kind_line_max_500"),
             models.CheckConstraint(condition=Q(source__in=["app", "import"]), name="checkin_source_valid"),
         ]
         indexes = [
@@ -167,6 +194,47 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return str(self.uuid)
+
+
+class Boundary(models.Model):
+    """What the person will and won't accept, in their words, with the needs it protects."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True)  # the public id
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="boundaries")
+    text = models.TextField()
+    needs = models.ManyToManyField(Need, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(text__length__lte=500), name="boundary_text_max_500"),
+        ]
+        indexes = [
+            # GET /api/boundaries/: the caller's, newest first.
+            models.Index(fields=["user", "-created_at", "-id"], name="boundary_user_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.uuid)
+
+
+class Intention(models.Model):
+    """One small step for a week; the week is named by its first day in the person's week."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intentions")
+    week_start = models.DateField()
+    text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week_start"], name="intention_user_week_unique"),
+            models.CheckConstraint(condition=Q(text__length__lte=280), name="intention_text_max_280"),
+        ]
+
+    def __str__(self) -> str:
+        return f"intention of user {self.user_id} for {self.week_start}"
 
 
 class Reminder(models.Model):

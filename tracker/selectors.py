@@ -5,7 +5,8 @@ import datetime as dt
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, Q, QuerySet
 
-from tracker.models import BodyArea, CheckIn, Emotion, Need, Sensation
+from tracker.models import BodyArea, CheckIn, Emotion, Help, Need, Sensation
+from tracker.vocabulary import practices
 
 
 def checkins_for_user(
@@ -17,7 +18,9 @@ def checkins_for_user(
     need: str | None = None,
 ) -> QuerySet[CheckIn]:
     """The caller's check-ins, newest first, with their words joined in (one query)."""
-    rows = CheckIn.objects.filter(user=user).select_related("emotion", "need", "sensation", "body_area")
+    rows = CheckIn.objects.filter(user=user).select_related(
+        "emotion", "need", "sensation", "body_area", "would_help"
+    )
     if date_from:
         rows = rows.filter(local_date__gte=date_from)
     if date_to:
@@ -33,7 +36,7 @@ def checkins_for_user(
 def checkin_for_user(*, user: AbstractBaseUser, checkin_id) -> CheckIn | None:
     return (
         CheckIn.objects.filter(user=user, uuid=checkin_id)
-        .select_related("user", "emotion", "need", "sensation", "body_area")
+        .select_related("user", "emotion", "need", "sensation", "body_area", "would_help")
         .first()
     )
 
@@ -43,7 +46,8 @@ def _visible_to(user: AbstractBaseUser) -> Q:
 
 
 def vocabulary_for_user(*, user: AbstractBaseUser) -> dict[str, list]:
-    """Built-in words plus the caller's own, never anyone else's (6 queries)."""
+    """Built-in words plus the caller's own, never anyone else's (7 queries), and the texts of the
+    gentle prompts (data files, read once per process)."""
     visible = _visible_to(user)
     emotions = list(
         Emotion.objects.filter(visible)
@@ -58,4 +62,6 @@ def vocabulary_for_user(*, user: AbstractBaseUser) -> dict[str, list]:
         "needs": list(Need.objects.filter(visible).order_by("category", "name")),
         "sensations": list(Sensation.objects.filter(visible).order_by("name")),
         "body_areas": list(BodyArea.objects.order_by("position")),
+        "helps": list(Help.objects.filter(visible).order_by("name")),
+        **practices(),
     }

@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from tracker import checkin_rules as rules
 from tracker import credentials, messages
 from tracker.checkin_rules import EARLIEST_OCCURRED_AT, LATEST_INSTANT  # trends imports them from here
-from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Sensation
+from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Help, Need, Profile, Sensation
 from tracker.reminders import reminders_reschedule_for_user
 
 User = get_user_model()
@@ -129,6 +129,10 @@ def profile_get(*, user: AbstractBaseUser) -> Profile:
         return profile
 
 
+# The gentle prompts of issue 14, each a Profile boolean the person may turn off (default on).
+PROFILE_PROMPTS = ("prompt_naming", "prompt_kind_line", "prompt_self_compassion")
+
+
 def profile_update(
     *,
     profile: Profile,
@@ -136,8 +140,11 @@ def profile_update(
     day_starts_at: int | None = None,
     week_starts_on: str | None = None,
     paused_until: dt.datetime | type[Ellipsis] | None = ...,
+    **prompts: bool,
 ) -> Profile:
-    """Change profile settings. Past check-ins keep their local dates (they are history as lived)."""
+    """Change profile settings. Past check-ins keep their local dates (they are history as lived).
+
+    `prompts` turns the gentle prompts (PROFILE_PROMPTS) on or off; each is a plain boolean."""
     reschedule = (timezone_name is not None and timezone_name != profile.timezone) or (
         paused_until is not ... and paused_until != profile.paused_until
     )
@@ -152,6 +159,12 @@ def profile_update(
         if week_starts_on not in WEEKDAYS:
             raise ValidationError({"week_starts_on": [f"Choose one of {', '.join(WEEKDAYS)}."]})
         profile.week_starts_on = week_starts_on
+    for name, value in prompts.items():
+        if name not in PROFILE_PROMPTS:
+            raise TypeError(f"profile_update() got an unexpected keyword argument {name!r}")
+        if not isinstance(value, bool):
+            raise ValidationError({name: ["Must be a valid boolean."]})
+        setattr(profile, name, value)
     if paused_until is not ...:
         if paused_until is not None and not EARLIEST_OCCURRED_AT <= paused_until <= LATEST_INSTANT:
             raise ValidationError({"paused_until": [f"Choose a moment before {LATEST_INSTANT.date()}."]})
@@ -189,6 +202,7 @@ VOCABULARY_MODELS: dict[str, type[Model]] = {
     "emotion": Emotion,
     "need": Need,
     "sensation": Sensation,
+    "help": Help,
 }
 
 
@@ -209,13 +223,18 @@ def _builtin_word(model: type[Model], slug: str) -> Model | None:
     return _builtin_words[model].get(slug)
 
 
-def vocabulary_word_for(*, user: AbstractBaseUser, model: type[Model], slug: str, field: str) -> Model:
-    """A built-in word or one of the caller's own; anyone else's custom word does not exist."""
+def vocabulary_word_for(
+    *, user: AbstractBaseUser, model: type[Model], slug: str, field: str, label: str = ""
+) -> Model:
+    """A built-in word or one of the caller's own; anyone else's custom word does not exist.
+
+    `label` names the word in the error ("help" for the field would_help); the field's name otherwise.
+    """
     word = (
         _builtin_word(model, slug) or model.objects.filter(Q(owner=None) | Q(owner=user), slug=slug).first()
     )
     if word is None:
-        raise ValidationError({field: [f"Unknown {field.replace('_', ' ')} '{slug}'."]})
+        raise ValidationError({field: [f"Unknown {label or field.replace('_', ' ')} '{slug}'."]})
     return word
 
 
@@ -269,12 +288,19 @@ CHECKIN_MESSAGES = {
     rules.FUTURE: "A check-in cannot be in the future.",
     rules.INTENSITY_RANGE: f"Choose an intensity from {rules.INTENSITY_MIN} to {rules.INTENSITY_MAX}.",
     rules.NOTE_TOO_LONG: f"Keep the note to {rules.NOTE_MAX_LENGTH:,} characters.",
+    rules.INTENSITY_AFTER_RANGE: (
+        f"Choose an intensity from {rules.INTENSITY_MIN} to {rules.INTENSITY_MAX}, or leave it empty."
+    ),
+    rules.LINE_TOO_LONG: f"Keep it to {rules.LINE_MAX_LENGTH} characters.",
     rules.CONTEXT_TOO_BIG: (
         f"Use at most {rules.CONTEXT_MAX_TAGS} tags of at most {rules.CONTEXT_TAG_MAX_LENGTH} characters."
     ),
 }
 
-CHECKIN_FIELDS = ("occurred_at", "emotion", "intensity", "need", "sensation", "body_area", "note", "context")
+CHECKIN_FIELDS = (
+    "occurred_at", "emotion", "intensity", "need", "sensation", "body_area", "note", "context",
+    "intensity_after", "would_help", "harsh_line", "kind_line",
+)  # fmt: skip
 
 
 def _checkin_values(*, user: AbstractBaseUser, data: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
@@ -306,6 +332,22 @@ def _checkin_values(*, user: AbstractBaseUser, data: dict[str, Any], now: dt.dat
                 if slug
                 else None
             )
+    if "would_help" in data:
+        slug = data["would_help"]
+        found = (
+            collect(
+                "would_help",
+                vocabulary_word_for,
+                user=user,
+                model=Help,
+                slug=slug,
+                field="would_help",
+                label="help",
+            )
+            if slug
+            else None
+        )
+        values["would_help"] = found
     if "body_area" in data:
         slug = data["body_area"]
         values["body_area"] = collect("body_area", body_area_for, slug=slug) if slug else None
@@ -313,6 +355,11 @@ def _checkin_values(*, user: AbstractBaseUser, data: dict[str, Any], now: dt.dat
         values["intensity"] = data["intensity"]
     if "note" in data:
         values["note"] = data["note"] or ""
+    if "intensity_after" in data:
+        values["intensity_after"] = data["intensity_after"]
+    for line in ("harsh_line", "kind_line"):
+        if line in data:
+            values[line] = data[line] or ""
     if "context" in data:
         values["context"] = rules.context_normalize(data["context"] or [])
     for field, rule in rules.checkin_problems(values, now=now).items():
@@ -406,6 +453,10 @@ def _checkin_replace(*, checkin: CheckIn, values: dict[str, Any], now: dt.dateti
         "body_area": None,
         "note": "",
         "context": [],
+        "intensity_after": None,
+        "would_help": None,
+        "harsh_line": "",
+        "kind_line": "",
         **values,
     }
     return _checkin_apply(checkin=checkin, values=full)

@@ -28,8 +28,37 @@ def pleasantness_words(value: float) -> str:
     return "mostly pleasant"
 
 
-def week_summary(week: dict[str, Any]) -> list[str]:
-    """2–4 short, kind sentences from the numbers. No grades, no streaks, nothing about gaps."""
+# Naming a feeling is said to soften it only over a few check-ins: one or two say nothing yet.
+NAMING_EFFECT_MIN_COUNT = 3
+
+
+def whole(value: float) -> int:
+    """A mean as a whole number, halves rounded up (7.5 -> 8), as people round."""
+    return int(value + 0.5)
+
+
+def naming_sentence(effect: dict[str, Any]) -> str | None:
+    """A sentence when naming seemed to soften the feeling; nothing otherwise (never a judgment)."""
+    if effect["count"] < NAMING_EFFECT_MIN_COUNT:
+        return None
+    before, after = whole(effect["mean_before"]), whole(effect["mean_after"])
+    if not after < before:  # the same or stronger once named: that is fine, and says nothing
+        return None
+    return f"Naming it seemed to soften it a little: {before} → {after} on average."
+
+
+def helps_sentence(top_helps: list[dict[str, Any]], names: dict[str, str]) -> str | None:
+    if not top_helps:
+        return None
+    slug = top_helps[0]["slug"]
+    return f"What would help most often: {names.get(slug, slug)}."
+
+
+def week_summary(week: dict[str, Any], *, help_names: dict[str, str] | None = None) -> list[str]:
+    """2–6 short, kind sentences from the numbers. No grades, no streaks, nothing about gaps.
+
+    Up to four about the feelings, then, when there is something to say, one about naming them
+    (naming_effect) and one about what would help (top_helps; `help_names` gives their names)."""
     if week["count"] == 0:
         return [
             "There are no check-ins for this week.",
@@ -66,7 +95,8 @@ def week_summary(week: dict[str, Any]) -> list[str]:
             sentences.append("On average it felt heavier than the week before; be gentle with yourself.")
         else:
             sentences.append("On average it felt much like the week before.")
-    return sentences[:4]
+    practices = [naming_sentence(week["naming_effect"]), helps_sentence(week["top_helps"], help_names or {})]
+    return sentences[:4] + [sentence for sentence in practices if sentence]
 
 
 # --- a range ---------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Sensation
+from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Help, Need, Profile, Sensation
 from tracker.services import EARLIEST_OCCURRED_AT, LATEST_INSTANT, local_date_for
 
 # The sentences live in tracker.summaries; the words for numbers stay importable from here (charts).
@@ -177,16 +177,17 @@ def _table(model) -> str:
     return model._meta.db_table
 
 
-# (day, emotion coordinates, intensity, the words' slugs and names) of each check-in of a range, read
-# through the (user, local_date) index.
+# (day, emotion coordinates, intensity, the words' slugs and names, then the intensity once named and
+# what would help) of each check-in of a range, read through the (user, local_date) index.
 WEEK_SQL = f"""
     SELECT c.local_date, e.pleasantness, e.energy, c.intensity, e.slug, e.name, e.family,
-           n.slug, n.name, s.slug, s.name, b.slug, b.name
+           n.slug, n.name, s.slug, s.name, b.slug, b.name, c.intensity_after, h.slug, h.name
     FROM {_table(CheckIn)} c
     JOIN {_table(Emotion)} e ON e.id = c.emotion_id
     LEFT JOIN {_table(Need)} n ON n.id = c.need_id
     LEFT JOIN {_table(Sensation)} s ON s.id = c.sensation_id
     LEFT JOIN {_table(BodyArea)} b ON b.id = c.body_area_id
+    LEFT JOIN {_table(Help)} h ON h.id = c.would_help_id
     WHERE c.user_id = %s AND c.local_date >= %s AND c.local_date <= %s
 """  # noqa: S608  (table names from the models, never user input; values are parameters)
 
@@ -282,10 +283,46 @@ def _patterns(words: list[tuple]) -> dict[str, Any]:
     }
 
 
+# Columns of a WEEK_SQL row: the words _patterns counts, and the naming and help columns after them.
+WORDS = slice(4, 13)
+INTENSITY, INTENSITY_AFTER, HELP, HELP_NAME = 3, 13, 14, 15
+
+
+def naming_effect(pairs: list[tuple[int, int]]) -> dict[str, Any]:
+    """{count, mean_before, mean_after} of (intensity, intensity_after) pairs; means null for none."""
+    count = len(pairs)
+    return {
+        "count": count,
+        "mean_before": _mean(sum(before for before, _after in pairs), count),
+        "mean_after": _mean(sum(after for _before, after in pairs), count),
+    }
+
+
+def _helps(rows: list[tuple]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The naming effect, top helps and emotion–help pairs of WEEK_SQL rows, and the helps' names."""
+    helps: Counter = Counter()
+    pairs: Counter = Counter()
+    names: dict[str, str] = {}
+    for row in rows:
+        if row[HELP]:
+            helps[row[HELP]] += 1
+            pairs[(row[WORDS.start], row[HELP])] += 1
+            names[row[HELP]] = row[HELP_NAME]
+    named = [(row[INTENSITY], row[INTENSITY_AFTER]) for row in rows if row[INTENSITY_AFTER] is not None]
+    ranked_pairs = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[:TOP_N]
+    return {
+        "naming_effect": naming_effect(named),
+        "top_helps": _top(helps),
+        "help_pairs": [
+            {"emotion": emotion, "help": slug, "count": count} for (emotion, slug), count in ranked_pairs
+        ],
+    }, names
+
+
 def _day_means(rows: list[tuple]) -> dict[dt.date, dict]:
     """(local_date, pleasantness, energy, intensity, ...) rows -> per-day count and means."""
     days: dict[dt.date, list] = {}
-    for day, pleasantness, energy, intensity, *_words in rows:
+    for day, pleasantness, energy, intensity, *_rest in rows:
         acc = days.setdefault(day, [0, 0.0, 0.0, 0])
         acc[0] += 1
         acc[1] += pleasantness
@@ -300,10 +337,10 @@ def _day_means(rows: list[tuple]) -> dict[dt.date, dict]:
 def week_trends(*, user: AbstractBaseUser, start: dt.date) -> dict[str, Any]:
     """One week from `start` (already the user's week start): days, patterns, last week, summary.
 
-    One query: the check-ins of this and the previous week as short tuples (a few dozen rows, bounded
-    by 14 days), folded into day means and word counts in Python. Measured under gunicorn, one fetch
-    beats a grouped query plus a words query, and its SQL is written once (WEEK_SQL): building the ORM
-    version cost 0.7-1 ms a request, several times running it (issue 12).
+    One query: the check-ins of this and the previous week as short tuples, helps joined in (a few
+    dozen rows, bounded by 14 days), folded into day means and word counts in Python. Measured under
+    gunicorn, one fetch beats a grouped query plus a words query, and its SQL is written once
+    (WEEK_SQL): building the ORM version cost 0.7-1 ms a request, several times running it (issue 12).
     """
     end = start + dt.timedelta(days=6)
     previous_start = start - dt.timedelta(days=7)
@@ -316,14 +353,17 @@ def week_trends(*, user: AbstractBaseUser, start: dt.date) -> dict[str, Any]:
     days = _day_means(rows)
     this_days = [start + dt.timedelta(days=i) for i in range(7)]
     previous_days = [previous_start + dt.timedelta(days=i) for i in range(7)]
-    this_patterns = _patterns([row[4:] for row in rows if row[0] >= start])
-    previous_patterns = _patterns([row[4:] for row in rows if row[0] < start])
+    this_rows = [row for row in rows if row[0] >= start]
+    this_patterns = _patterns([row[WORDS] for row in this_rows])
+    previous_patterns = _patterns([row[WORDS] for row in rows if row[0] < start])
+    healing, help_names = _helps(this_rows)
     week = {
         "start": start,
         "end": end,
         "days": [_day_entry(day, days.get(day)) for day in this_days],
         **_totals(this_days, days),
         **this_patterns,
+        **healing,
         "previous_week": {
             "start": previous_start,
             "end": previous_start + dt.timedelta(days=6),
@@ -333,7 +373,7 @@ def week_trends(*, user: AbstractBaseUser, start: dt.date) -> dict[str, Any]:
             "top_needs": previous_patterns["top_needs"][:3],
         },
     }
-    week["summary"] = week_summary(week)
+    week["summary"] = week_summary(week, help_names=help_names)
     return week
 
 

@@ -5,21 +5,35 @@ models, not inside a migration: a data migration would run today's JSON and load
 models of its day, and the first field added to either would break a fresh `migrate`.
 """
 
+import functools
 import json
 from pathlib import Path
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 
 # The current models, never historical ones: seeding runs after migrating (seed_after_migrate).
-from tracker.models import BodyArea, Emotion, Need, Sensation
+from tracker.models import BodyArea, Emotion, Help, Need, Sensation
 
 DATA_DIR = Path(__file__).resolve().parent
-EMOTION_FIELDS = ("name", "family", "definition", "pleasantness", "energy", "is_interpretation")
+EMOTION_FIELDS = (
+    "name", "family", "definition", "pleasantness", "energy", "is_interpretation", "is_self_judgment",
+)  # fmt: skip
+# The key of self_compassion.json for a need category it has no words of its own for (a custom one).
+DEFAULT_CATEGORY = "default"
 
 
 def read(kind: str) -> list[dict]:
     return json.loads((DATA_DIR / f"{kind}.json").read_text(encoding="utf-8"))
+
+
+@functools.cache
+def practices() -> dict[str, Any]:
+    """The app's gentle-prompt texts (issue 14), read once per process: self-compassion by need category
+    (self_compassion.json: {category: [{kindness, common_humanity, mindfulness}]}, DEFAULT_CATEGORY for
+    the rest) and harsh lines rewritten as kinder ones (kind_lines.json: [{harsh, kind}])."""
+    return {"self_compassion": read("self_compassion"), "kind_line_examples": read("kind_lines")}
 
 
 def _sync_words(model, rows: list[dict], fields: tuple[str, ...], builtin: dict) -> dict:
@@ -65,6 +79,7 @@ def load_builtin_vocabulary() -> dict[str, int]:
 
     needs = _sync_words(Need, read("needs"), ("name", "category", "definition"), builtin)
     sensations = _sync_words(Sensation, read("sensations"), ("name", "definition"), builtin)
+    helps = _sync_words(Help, read("helps"), ("name", "definition"), builtin)
     areas = [{**row, "position": position} for position, row in enumerate(read("body_areas"))]
     body_areas = _sync_words(BodyArea, areas, ("name", "position"), {})
     emotion_rows = read("emotions")
@@ -89,6 +104,7 @@ def load_builtin_vocabulary() -> dict[str, int]:
         "emotions": len(emotions),
         "needs": len(needs),
         "sensations": len(sensations),
+        "helps": len(helps),
         "body_areas": len(body_areas),
     }
 
