@@ -72,7 +72,7 @@ def test_naming_what_would_help_and_a_kinder_line_reach_the_history(app, dana):
 
     # Unpleasant: one self-compassion card with its three parts, words for a need of connection.
     card = page.get_by_role("complementary", name="A moment of kindness")
-    assert card.locator("h3").all_inner_texts() == ["Kindness", "You're not alone", "Just this moment"]
+    assert card.locator("h3").all_text_contents() == ["Kindness", "You're not alone", "Just this moment"]
     assert all(p.strip() for p in card.locator(".compassion-part p").all_inner_texts())
     screen(page, "practices-4-today")
     card.get_by_role("button", name="Thank you").click()
