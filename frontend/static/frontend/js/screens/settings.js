@@ -59,7 +59,7 @@ function promptsForm() {
       input.disabled = true;
       try {
         await updateProfile({ [`prompt_${name}`]: input.checked });
-        notify(input.checked ? "Turned on." : "Turned off.");
+        notify(input.checked ? "Turned on." : "Turned off.", { id: "prompts" });
       } catch (error) {
         input.checked = !input.checked;
         notify(error.offline ? "Changing this needs a connection." : error.message);
