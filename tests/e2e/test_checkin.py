@@ -36,13 +36,17 @@ def test_sign_up_then_a_full_check_in_through_every_step_lands_in_history_and_th
     assert page.locator(".word-card .definition").inner_text().strip() != ""
     page.get_by_label("How strong is it?").fill("7")
     screen(page, "checkin-2-word")
-    page.get_by_role("button", name="Next: the need").click()
+    page.get_by_role("button", name="Next", exact=True).click()
+    wait_for_screen(page, "Take a breath")  # the naming question, skippable
+    page.get_by_role("button", name="Skip").click()
 
     wait_for_screen(page, "What did you need?")
     page.get_by_label("Find a need").fill("respect")
     page.locator(".need-chips").get_by_role("button", name="respect", exact=True).first.click()
     screen(page, "checkin-3-need")
     page.get_by_role("button", name="Next").click()
+    wait_for_screen(page, "What would help?")
+    page.get_by_role("button", name="Next", exact=True).click()
 
     wait_for_screen(page, "Where do you feel it?")
     page.locator(".body-figure [data-area='chest']").click()
@@ -110,7 +114,9 @@ def test_a_draft_survives_a_reload_and_is_gone_after_saving(app, dana):
     page.get_by_label("Find a word").fill("disappointed")
     page.get_by_role("button", name="disappointed", exact=True).click()
     page.get_by_label("How strong is it?").fill("8")
-    page.get_by_role("button", name="Next: the need").click()
+    page.get_by_role("button", name="Next", exact=True).click()
+    wait_for_screen(page, "Take a breath")
+    page.get_by_role("button", name="Skip").click()
     wait_for_screen(page, "What did you need?")
     page.wait_for_timeout(400)  # the draft is written a moment after each change
     page.reload()

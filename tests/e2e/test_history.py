@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import open_app, screen, sign_in, wait_for_screen
+from tests.e2e.conftest import OUTBOX_EMPTY, open_app, screen, sign_in, wait_for_screen, wait_js
 from tests.factories import make_checkin
 from tracker.models import CheckIn
 
@@ -44,7 +44,10 @@ def test_a_check_in_opens_and_can_be_edited_and_deleted(app, dana):
     page.get_by_label("How strong is it?").fill("3")
     page.get_by_role("button", name="Save").click()
     wait_for_screen(page, "Today")
-    page.locator(".history .entry", has_text="3 · mild").first.wait_for()
+    page.locator(".history .entry", has_text="3 · mild").wait_for()
+    wait_js(page, OUTBOX_EMPTY)
+    # Never shown twice: while the edit waits on the phone, the server's older copy is hidden.
+    assert page.locator("main .entry:visible", has_text="dismissed").count() == 1
     target.refresh_from_db()
     assert (target.intensity, target.need.slug, target.note) == (3, "to-be-heard", "Line one.\nLine two.")
     assert CheckIn.objects.filter(user=dana).count() == 2

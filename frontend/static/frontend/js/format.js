@@ -106,28 +106,22 @@ export function timeOf(instant, zone) {
   return `${pad2(w.hour)}:${pad2(w.minute)}`;
 }
 
+/** The API's weekday slugs with their names, Monday first. */
+export const WEEKDAYS = [["mon", "Monday"], ["tue", "Tuesday"], ["wed", "Wednesday"], ["thu", "Thursday"], ["fri", "Friday"], ["sat", "Saturday"], ["sun", "Sunday"]];
+
+/** A local date (YYYY-MM-DD) in the reader's language; noon UTC so no zone can move it a day. */
+export function calendarDate(dateStr, options) {
+  return new Date(`${dateStr}T12:00:00Z`).toLocaleDateString(undefined, { timeZone: "UTC", ...options });
+}
+
 export function dayLabel(dateStr, today) {
   if (dateStr === today) return "Today";
   if (dateStr === addDays(today, -1)) return "Yesterday";
-  const d = new Date(`${dateStr}T12:00:00Z`);
   const sameYear = dateStr.slice(0, 4) === today.slice(0, 4);
-  return d.toLocaleDateString(undefined, {
-    timeZone: "UTC",
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    year: sameYear ? undefined : "numeric",
-  });
+  return calendarDate(dateStr, { weekday: "long", day: "numeric", month: "long", year: sameYear ? undefined : "numeric" });
 }
 
-export function longDate(dateStr) {
-  return new Date(`${dateStr}T12:00:00Z`).toLocaleDateString(undefined, {
-    timeZone: "UTC",
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-  });
-}
+export const longDate = (dateStr) => calendarDate(dateStr, { weekday: "long", day: "numeric", month: "long" });
 
 export function plural(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;

@@ -16,6 +16,7 @@ const screens = {
   trends: { load: () => import("./screens/trends.js"), tab: "week" },
   reminders: { load: () => import("./screens/reminders.js"), tab: "reminders" },
   settings: { load: () => import("./screens/settings.js"), tab: "settings" },
+  boundaries: { load: () => import("./screens/boundaries.js"), tab: "settings" },
   data: { load: () => import("./screens/data.js"), tab: "settings" },
 };
 

@@ -5,16 +5,22 @@ import { api } from "./api.js";
 import { kv } from "./db.js";
 
 let vocab = null;
+let stored = null; // the server's answer as it was, so adding a word keeps every part of it
 let refreshing = null;
 
 function indexed(data) {
   const by = (list) => new Map(list.map((w) => [w.slug, w]));
+  // A copy kept before the healing practices existed has no helps yet: it is refreshed in the background.
+  data.helps ??= [];
+  data.self_compassion ??= {};
+  data.kind_line_examples ??= [];
   return {
     ...data,
     emotion: by(data.emotions),
     need: by(data.needs),
     sensation: by(data.sensations),
     body_area: by(data.body_areas),
+    help: by(data.helps),
   };
 }
 
@@ -25,6 +31,7 @@ export function refreshVocabulary() {
       .get("/api/vocabulary")
       .then(async (data) => {
         await kv.set("vocabulary", data);
+        stored = data;
         vocab = indexed(data);
         return vocab;
       })
@@ -38,7 +45,7 @@ export function refreshVocabulary() {
 /** The vocabulary: the device's copy at once (refreshed in the background), else from the server. */
 export async function vocabulary() {
   if (vocab) return vocab;
-  const stored = await kv.get("vocabulary");
+  stored = await kv.get("vocabulary");
   if (stored) {
     vocab = indexed(stored);
     refreshVocabulary().catch(() => {});
@@ -47,12 +54,11 @@ export async function vocabulary() {
   return refreshVocabulary();
 }
 
+/** A word the person just added (kind: emotion, need, sensation or help), kept on the device at once. */
 export function addWord(kind, word) {
-  const list = { emotion: vocab.emotions, need: vocab.needs, sensation: vocab.sensations }[kind];
-  list.push(word);
+  vocab[`${kind}s`].push(word); // the same list as in `stored`, which is what the device keeps
   vocab[kind].set(word.slug, word);
-  const { emotions, needs, sensations, body_areas } = vocab;
-  return kv.set("vocabulary", { emotions, needs, sensations, body_areas });
+  return kv.set("vocabulary", stored);
 }
 
 export function nameOf(kind, slug) {

@@ -1,29 +1,32 @@
 // The check-in, the heart of Attune: where you are (pad or search) → the word, with its definition and
-// how strong → the unmet need → the body → a note and when → save. Everything after the word is
-// skippable and Save is reachable from the word on. It is saved on the device first (outbox), so it
-// works on a train with no signal; the draft survives reloads.
+// how strong → (how strong now that it is named; a kinder line for a harsh word) → the unmet need →
+// what would help → the body → a note and when → save. Everything after the word is skippable, the
+// gentle prompts follow their switches in Settings, and Save is reachable from the word on. It is saved
+// on the device first (outbox), so it works on a train with no signal; the draft survives reloads.
 
 import { api } from "../api.js";
+import { boundariesFor } from "../boundaries.js";
+import { offerCompassion, UNPLEASANT } from "../compassion.js";
 import { clearDraft, loadDraft, saveDraft } from "../draft.js";
 import { append, clear, field, focusHeading, h, showErrors } from "../dom.js";
 import { addDays, intensityLabel, localDateOf, timeOf, zonedInstant } from "../format.js";
 import { notify } from "../notices.js";
 import { enqueue, outboxEntries } from "../outbox.js";
 import { go } from "../router.js";
+import { promptOn } from "../prompts.js";
 import { currentUser } from "../session.js";
 import { requestBackgroundSync, syncNow } from "../sync.js";
 import { bodyOutline } from "../ui/bodymap.js";
+import { boundaryNote } from "../ui/boundary.js";
 import { chips } from "../ui/chips.js";
+import { kindLineFields } from "../ui/kindline.js";
 import { pad } from "../ui/pad.js";
 import { addWord, nearestEmotions, pastNeedsFor, patterns, searchWords, vocabulary } from "../vocabulary.js";
 import { kv } from "../db.js";
 
-const STEPS = [
-  ["feel", "Feeling"],
-  ["need", "Need"],
-  ["body", "Body"],
-  ["note", "Note"],
-];
+const STEPS = ["Feeling", "Need", "Body", "Note"];
+// Which of the four marks in the progress list each screen belongs to.
+const STEP_OF = { feel: 0, word: 0, naming: 0, kind: 0, need: 1, help: 1, body: 2, note: 3 };
 const NOTE_MAX = 5000;
 const CONTEXT_MAX = 10;
 const CONTEXT_TAG_MAX = 40;
@@ -49,10 +52,16 @@ function newState() {
     emotion: null,
     bridgeFrom: null,
     intensity: 5,
+    intensity_after: null,
+    namingAsked: false,
+    kindAsked: false,
     need: null,
+    would_help: null,
     body_area: null,
     sensation: null,
     note: "",
+    harsh_line: "",
+    kind_line: "",
     context: [],
     when: "now",
     time: "",
@@ -72,10 +81,14 @@ async function stateFor(id, profile) {
     step: "feel",
     emotion: c.emotion,
     intensity: c.intensity,
+    intensity_after: c.intensity_after ?? null,
     need: c.need || null,
+    would_help: c.would_help || null,
     body_area: c.body_area || null,
     sensation: c.sensation || null,
     note: c.note || "",
+    harsh_line: c.harsh_line || "",
+    kind_line: c.kind_line || "",
     context: c.context || [],
     when: "custom",
     date: localDateOf(occurred, { timezone: profile.timezone, day_starts_at: 0 }),
@@ -111,12 +124,12 @@ export async function render(main, { arg }) {
     persist();
     clear(view);
     const steps = h("ol", { class: "steps", aria: { label: "Steps" } });
-    const index = STEPS.findIndex(([k]) => k === (step === "word" ? "feel" : step));
-    STEPS.forEach(([key, label], i) => {
+    const index = STEP_OF[step];
+    STEPS.forEach((label, i) => {
       steps.append(h("li", { class: i < index ? "done" : "", aria: i === index ? { current: "step" } : undefined, text: label }));
     });
     view.append(steps);
-    ({ feel: feelStep, word: wordStep, need: needStep, body: bodyStep, note: noteStep })[step]();
+    ({ feel: feelStep, word: wordStep, naming: namingStep, kind: kindStep, need: needStep, help: helpStep, body: bodyStep, note: noteStep })[step]();
     focusHeading(view);
   }
 
@@ -256,7 +269,59 @@ export async function render(main, { arg }) {
         h("label", { for: "intensity" }, "How strong is it? ", out),
         intensity),
       h("p", {}, h("button", { type: "button", class: "link-button", text: "Choose a different word", onclick: () => show("feel") })),
-      actions(saveButton("button-secondary"), button("Next: the need", () => show("need"))),
+      actions(saveButton("button-secondary"), button("Next", afterWord)),
+    );
+  }
+
+  /** After the word: the gentle prompts that are on and not yet answered, then the need. */
+  function afterWord() {
+    const word = v.emotion.get(state.emotion);
+    if (promptOn("naming") && !state.namingAsked) show("naming");
+    else if (promptOn("kind_line") && word?.is_self_judgment && !state.kindAsked) show("kind");
+    else show("need");
+  }
+
+  // --- 2b. naming softens it: how strong now, once and skippable ------------------------------
+  function namingStep() {
+    state.namingAsked = true;
+    const word = v.emotion.get(state.emotion);
+    const after = h("input", { type: "range", min: 0, max: 10, step: 1, value: state.intensity_after ?? state.intensity, id: "intensity-after" });
+    const out = h("output", { for: "intensity-after", class: "range-value" });
+    const showValue = () => {
+      out.textContent = intensityLabel(Number(after.value));
+      after.setAttribute("aria-valuetext", intensityLabel(Number(after.value)));
+    };
+    after.addEventListener("input", showValue);
+    showValue();
+    const answer = () => {
+      state.intensity_after = Number(after.value);
+      afterWord();
+    };
+    const skip = () => {
+      state.intensity_after = null;
+      afterWord();
+    };
+    view.append(
+      h("h1", { text: "Take a breath" }),
+      h("p", { class: "lead", text: `You named it: “${word?.name || state.emotion}”. Putting a precise word on a feeling can change how it sits.` }),
+      h("div", { class: "field" },
+        h("label", { for: "intensity-after" }, "How strong is it now that you've named it? ", out),
+        after),
+      h("p", { class: "small muted", text: `Before naming it: ${intensityLabel(state.intensity)}. Any answer is fine, and so is skipping.` }),
+      actions(button("Skip", skip, "button-quiet"), button("Next", answer)),
+    );
+  }
+
+  // --- 2c. a kinder line, offered for words that judge oneself ---------------------------------
+  function kindStep() {
+    state.kindAsked = true;
+    const word = v.emotion.get(state.emotion);
+    view.append(
+      h("h1", { text: "A kinder line" }),
+      h("p", { class: "lead", text: `“${word?.name || state.emotion}” is often something we learned to say about ourselves. If a harsh line is running, you can write it down, and a kinder one beside it.` }),
+      kindLineFields(state, v.kind_line_examples, persist),
+      h("p", { class: "small muted", text: "Only you can read these. Skip it if it's not the moment." }),
+      actions(button("Skip", () => show("need"), "button-quiet"), saveButton("button-secondary"), button("Next", () => show("need"))),
     );
   }
 
@@ -300,10 +365,16 @@ export async function render(main, { arg }) {
   function needStep() {
     const fromBridge = state.bridgeFrom ? v.emotion.get(state.bridgeFrom)?.suggested_needs || [] : [];
     const suggested = [...new Set([...fromBridge, ...pastNeedsFor(mine, state.emotion)])].map((s) => v.need.get(s)).filter(Boolean).slice(0, 8);
+    const boundarySlot = h("div", { aria: { live: "polite" } });
+    const showBoundary = async () => {
+      const found = await boundariesFor(state.need);
+      boundarySlot.replaceChildren(...[boundaryNote(found, v.need.get(state.need)?.name || "")].filter(Boolean));
+    };
     const pick = (slug) => {
       state.need = slug;
       persist();
       for (const b of view.querySelectorAll(".need-chips button")) b.setAttribute("aria-pressed", String(b.dataset.slug === slug));
+      showBoundary();
     };
     const needChips = (list, label) => {
       const el = chips(list.map((n) => ({ slug: n.slug, name: n.name })), { selected: state.need, onSelect: pick, label });
@@ -333,12 +404,62 @@ export async function render(main, { arg }) {
       h("h1", { text: "What did you need?" }),
       h("p", { class: "lead", text: "The need that went unmet, if there is one. Skip it if nothing fits." }),
       suggested.length ? h("section", {}, h("h2", { text: "Often with this feeling" }), needChips(suggested, "Suggested needs")) : null,
+      boundarySlot,
       field({ label: "Find a need", control: search, name: "need-search" }),
       results,
       h("h2", { text: "All needs" }),
       groups,
-      actions(button("Back", () => show("word"), "button-quiet"), saveButton("button-secondary"), button("Next", () => show("body"))),
+      actions(button("Back", () => show("word"), "button-quiet"), saveButton("button-secondary"), button("Next", () => show("help"))),
     ]);
+    showBoundary();
+  }
+
+  // --- 3b. what would help: knowing it comes before any conversation ----------------------------
+  function helpStep() {
+    const line = h("p", { class: "definition", aria: { live: "polite" } });
+    const describe = () => {
+      line.textContent = v.help.get(state.would_help)?.definition || "";
+    };
+    const helpChips = chips(v.helps.map((w) => ({ slug: w.slug, name: w.name })), {
+      selected: state.would_help,
+      label: "What would help",
+      onSelect: (slug) => {
+        state.would_help = slug;
+        persist();
+        describe();
+      },
+    });
+    describe();
+    view.append(
+      h("h1", { text: "What would help?" }),
+      h("p", { class: "lead", text: "Knowing what you would want, before any conversation, is a kindness to yourself. Skip it if you're not sure." }),
+      helpChips,
+      line,
+      customHelpForm(),
+      actions(button("Back", () => show("need"), "button-quiet"), saveButton("button-secondary"), button("Next", () => show("body"))),
+    );
+  }
+
+  function customHelpForm() {
+    const name = h("input", { type: "text", maxlength: "64", autocomplete: "off" });
+    const add = h("button", { type: "submit", class: "button button-small button-secondary", text: "Add", disabled: !navigator.onLine });
+    const form = h("form", { class: "inline-form", novalidate: true },
+      h("p", { class: "form-error", role: "alert", tabindex: "-1", hidden: true }),
+      field({ label: "Something else would help", control: name, name: "name", hint: navigator.onLine ? "" : "Adding your own needs a connection." }),
+      add);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (!name.value.trim()) return;
+      try {
+        const help = await api.post("/api/vocabulary/helps", { name: name.value.trim() });
+        await addWord("help", help);
+        state.would_help = help.slug;
+        show("help");
+      } catch (error) {
+        showErrors(form, error.offline ? { message: "Adding your own needs a connection." } : error);
+      }
+    });
+    return h("details", { class: "filters" }, h("summary", { text: "Something else" }), form);
   }
 
   // --- 4. the body -------------------------------------------------------------------------------
@@ -375,7 +496,7 @@ export async function render(main, { arg }) {
       h("div", { class: "body-layout" }, outline.el, h("div", {}, h("h2", { class: "label", text: "Where" }), areaChips)),
       h("h2", { text: "What it feels like" }),
       sensationChips,
-      actions(button("Back", () => show("need"), "button-quiet"), saveButton("button-secondary"), button("Next", () => show("note"))),
+      actions(button("Back", () => show("help"), "button-quiet"), saveButton("button-secondary"), button("Next", () => show("note"))),
     );
   }
 
@@ -439,6 +560,11 @@ export async function render(main, { arg }) {
         field({ label: "Who or where (optional)", control: tagInput, name: "context", hint: "Press Enter after each one." }),
         tags,
         suggestions.length ? h("p", { class: "small muted" }, "Recent: ", suggestions.map((t) => h("button", { type: "button", class: "link-button", text: t, onclick: () => addTag(t) })).flatMap((b, i) => (i ? [", ", b] : [b]))) : null,
+        promptOn("kind_line") || state.harsh_line || state.kind_line
+          ? h("details", { class: "filters", open: Boolean(state.harsh_line || state.kind_line) },
+            h("summary", { text: "A kinder line (optional)" }),
+            kindLineFields(state, v.kind_line_examples, persist))
+          : null,
         when),
       actions(button("Back", () => show("body"), "button-quiet"), saveButton()),
     );
@@ -498,13 +624,15 @@ export async function render(main, { arg }) {
       return;
     }
     const body = { emotion: state.emotion, intensity: state.intensity, occurred_at: at.toISOString() };
-    for (const key of ["need", "sensation", "body_area"]) if (state[key]) body[key] = state[key];
-    if (state.note.trim()) body.note = state.note;
+    for (const key of ["need", "would_help", "sensation", "body_area"]) if (state[key]) body[key] = state[key];
+    if (state.intensity_after !== null) body.intensity_after = state.intensity_after;
+    for (const key of ["note", "harsh_line", "kind_line"]) if (state[key].trim()) body[key] = state[key];
     if (state.context.length) body.context = state.context;
     await enqueue({ user: profile.username, id: state.id, body });
     await clearDraft();
     const word = v.emotion.get(state.emotion);
-    if (word && word.pleasantness <= -0.3 && state.intensity >= 7) await kv.set("support-card", { at: Date.now() });
+    if (word && word.pleasantness <= UNPLEASANT && state.intensity >= 7) await kv.set("support-card", { at: Date.now() });
+    if (!state.editing) await offerCompassion(v, state);
     requestBackgroundSync();
     syncNow();
     if (!navigator.onLine) notify("Saved on this phone. It will sync when you're back online.", { id: "saved" });

@@ -125,21 +125,23 @@ function reportSection(profile) {
   const today = localDateOf(Date.now(), profile);
   const from = h("input", { type: "date", value: addDays(today, -27), max: today });
   const to = h("input", { type: "date", value: today, max: today });
-  const notes = h("input", { type: "checkbox" });
+  // What is private stays out unless ticked: notes, kinder lines, the small steps of each week.
+  const optional = [["include_notes", "Include my notes"], ["include_kind_lines", "Include my kinder lines"], ["include_intentions", "Include my small steps for each week"]]
+    .map(([param, label]) => ({ param, label, box: h("input", { type: "checkbox" }) }));
   const link = h("a", { class: "button button-small", download: "", text: "Download the PDF" });
   const update = () => {
     const q = new URLSearchParams({ from: from.value, to: to.value });
-    if (notes.checked) q.set("include_notes", "true");
+    for (const { param, box } of optional) if (box.checked) q.set(param, "true");
     link.href = `/api/report.pdf?${q}`;
   };
-  [from, to, notes].forEach((el) => el.addEventListener("change", update));
+  [from, to, ...optional.map((o) => o.box)].forEach((el) => el.addEventListener("change", update));
   update();
   return h("section", { class: "card" },
     h("h2", { text: "A report for your therapist" }),
-    h("p", { text: "A few pages with your trends, feelings, needs and body, in plain words, to print or share if you choose." }),
+    h("p", { text: "A few pages with your trends, feelings, needs, what would help, your boundaries and body, in plain words, to print or share if you choose." }),
     h("div", { class: "filters-grid" }, field({ label: "From", control: from, name: "from" }), field({ label: "To", control: to, name: "to" })),
-    h("label", { class: "choice" }, notes, "Include my notes"),
-    h("p", { class: "small muted", text: "Notes are left out unless you tick this. With notes, the report holds the newest ones that fit twelve pages; the export always has them all." }),
+    optional.map(({ box, label }) => h("label", { class: "choice" }, box, label)),
+    h("p", { class: "small muted", text: "These are left out unless you tick them. With notes, the report holds the newest ones that fit twelve pages; the export always has them all." }),
     h("div", { class: "actions" }, link));
 }
 

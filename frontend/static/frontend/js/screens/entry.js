@@ -1,14 +1,17 @@
-// One check-in: everything it holds in words, with edit and delete.
+// One check-in: everything it holds in words (and a boundary the person wrote for its need), with edit
+// and delete.
 
 import { api } from "../api.js";
+import { boundariesFor } from "../boundaries.js";
 import { append, h } from "../dom.js";
-import { dayLabel, intensityLabel, localDateOf, timeOf } from "../format.js";
+import { dayLabel, localDateOf, timeOf } from "../format.js";
 import { notify } from "../notices.js";
 import { discard, outboxEntries } from "../outbox.js";
 import { go } from "../router.js";
 import { currentUser } from "../session.js";
 import { ask } from "../ui/dialog.js";
-import { bodyText } from "../ui/entry.js";
+import { boundaryNote } from "../ui/boundary.js";
+import { bodyText, strengthText } from "../ui/entry.js";
 import { nameOf, vocabulary } from "../vocabulary.js";
 
 export async function render(main, { arg: id }) {
@@ -27,8 +30,9 @@ export async function render(main, { arg: id }) {
   const today = localDateOf(Date.now(), profile);
   const day = c.local_date || localDateOf(c.occurred_at, profile);
   const rows = [
-    ["Strength", intensityLabel(c.intensity)],
+    ["Strength", strengthText(c)],
     ["Needed", need ? need.name : "—"],
+    ["Would help", c.would_help ? nameOf("help", c.would_help) : "—"],
     ["Body", bodyText(c) || "—"],
     ["When", `${dayLabel(day, today)}, ${timeOf(c.occurred_at, profile.timezone)}`],
     ["Who or where", (c.context || []).join(", ") || "—"],
@@ -55,6 +59,13 @@ export async function render(main, { arg: id }) {
     waiting ? h("p", {}, h("span", { class: "badge", text: "Waiting to sync" })) : null,
     h("dl", { class: "detail-list" }, rows.flatMap(([k, val]) => [h("dt", { text: k }), h("dd", { text: val })])),
     c.note ? h("section", { class: "card" }, h("h2", { text: "Note" }), h("p", { class: "note-text", text: c.note })) : null,
+    c.harsh_line || c.kind_line
+      ? h("section", { class: "card", aria: { labelledby: "kind-heading" } },
+        h("h2", { id: "kind-heading", text: "A kinder line" }),
+        c.harsh_line ? h("p", { class: "harsh-line" }, h("span", { class: "muted", text: "Instead of: " }), h("span", { text: c.harsh_line })) : null,
+        c.kind_line ? h("p", { class: "kind-line-text", text: c.kind_line }) : null)
+      : null,
+    boundaryNote(await boundariesFor(c.need), need?.name || ""),
     h("div", { class: "actions" },
       h("a", { class: "button", href: `#checkin/${encodeURIComponent(id)}`, text: "Edit" }),
       h("button", { type: "button", class: "button button-danger", text: "Delete", onclick: remove })),

@@ -3,7 +3,7 @@
 
 import { api } from "../api.js";
 import { append, clear, field, h, showErrors } from "../dom.js";
-import { addDays, localDateOf, longDate, timeOf, zonedInstant } from "../format.js";
+import { addDays, localDateOf, longDate, timeOf, WEEKDAYS, zonedInstant } from "../format.js";
 import { IOS_STEPS, isIOS, isStandalone } from "../install.js";
 import { notify } from "../notices.js";
 import { registerPushSubscription, unregisterPushSubscription } from "../pushsub.js";
@@ -12,7 +12,7 @@ import { needsConnection } from "../ui/charts.js";
 import { ask } from "../ui/dialog.js";
 import { swRegistration } from "../updates.js";
 
-const DAYS = [["mon", "Mon"], ["tue", "Tue"], ["wed", "Wed"], ["thu", "Thu"], ["fri", "Fri"], ["sat", "Sat"], ["sun", "Sun"]];
+const DAYS = WEEKDAYS.map(([slug, name]) => [slug, name.slice(0, 3)]); // "Mon": seven fit a phone's line
 const WINDOWS = [[0, "Exactly then"], [15, "Within 15 minutes"], [30, "Within 30 minutes"], [60, "Within an hour"], [120, "Within two hours"]];
 
 function daysText(days) {

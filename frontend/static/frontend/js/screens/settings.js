@@ -1,17 +1,18 @@
-// Settings: your day and week, your data, installing the app, privacy and support, signing out.
+// Settings: your day and week, the gentle prompts, your boundaries and data, installing the app, privacy
+// and support, signing out.
 
 import { append, field, h, showErrors } from "../dom.js";
-import { plural } from "../format.js";
+import { plural, WEEKDAYS } from "../format.js";
 import { canPrompt, IOS_STEPS, isIOS, isStandalone, promptInstall } from "../install.js";
 import { signOutAndWipe } from "../lifecycle.js";
 import { notify } from "../notices.js";
 import { outboxEntries } from "../outbox.js";
+import { PROMPTS, promptOn } from "../prompts.js";
 import { currentUser, updateProfile } from "../session.js";
 import { syncNow } from "../sync.js";
 import { ask } from "../ui/dialog.js";
 import { zoneSelect } from "../ui/zones.js";
 
-const WEEKDAYS = [["mon", "Monday"], ["tue", "Tuesday"], ["wed", "Wednesday"], ["thu", "Thursday"], ["fri", "Friday"], ["sat", "Saturday"], ["sun", "Sunday"]];
 
 function hourName(hour) {
   if (hour === 0) return "midnight";
@@ -44,6 +45,30 @@ function dayForm(profile) {
       save.disabled = false;
     }
   });
+  return form;
+}
+
+/** One switch per gentle prompt, saved as soon as it changes. */
+function promptsForm() {
+  const form = h("section", { class: "card", role: "group", aria: { labelledby: "prompts-heading" } },
+    h("h2", { id: "prompts-heading", text: "Gentle prompts" }),
+    h("p", { class: "small muted", text: "Small, skippable parts of the check-in. Turn off any you don't want." }));
+  for (const [name, label] of PROMPTS) {
+    const input = h("input", { type: "checkbox", checked: promptOn(name) });
+    input.addEventListener("change", async () => {
+      input.disabled = true;
+      try {
+        await updateProfile({ [`prompt_${name}`]: input.checked });
+        notify(input.checked ? "Turned on." : "Turned off.", { id: "prompts" });
+      } catch (error) {
+        input.checked = !input.checked;
+        notify(error.offline ? "Changing this needs a connection." : error.message);
+      } finally {
+        input.disabled = false;
+      }
+    });
+    form.append(h("label", { class: "choice" }, input, label));
+  }
   return form;
 }
 
@@ -95,7 +120,9 @@ export async function render(main) {
     h("h1", { text: "Settings" }),
     h("p", { class: "lead", text: `Signed in as ${profile.username}` }),
     dayForm(profile),
+    promptsForm(),
     h("ul", { class: "list" },
+      h("li", {}, h("a", { href: "#boundaries", text: "Your boundaries" })),
       h("li", {}, h("a", { href: "#data", text: "Your data: export, import, report, delete" })),
       h("li", {}, h("a", { href: "#reminders", text: "Reminders" })),
       h("li", {}, h("a", { href: "#privacy", text: "Your privacy" })),

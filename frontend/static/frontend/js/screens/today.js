@@ -2,6 +2,8 @@
 // What still waits on this phone is shown first, with "waiting to sync" or the reason it was refused.
 
 import { api } from "../api.js";
+import { loadBoundaries } from "../boundaries.js";
+import { pendingCompassion } from "../compassion.js";
 import { kv } from "../db.js";
 import { append, clear, field, h } from "../dom.js";
 import { dayLabel, localDateOf, longDate, plural } from "../format.js";
@@ -9,6 +11,7 @@ import { loadDraft } from "../draft.js";
 import { discard, onOutboxChange, outboxEntries } from "../outbox.js";
 import { currentUser } from "../session.js";
 import { syncNow } from "../sync.js";
+import { compassionCard } from "../ui/compassion.js";
 import { entryCard } from "../ui/entry.js";
 import { learnFrom, vocabulary } from "../vocabulary.js";
 
@@ -24,6 +27,7 @@ export async function render(main) {
   let lastDay = null;
   let loading = false;
   const shown = new Set();
+  let waitingIds = new Set(); // an edit waiting on this phone stands in for the server's older copy
   let generation = 0; // a reload (filters, a sync) makes pages still in flight stale
   let sentSeen = 0;
 
@@ -37,8 +41,10 @@ export async function render(main) {
   hero.append(h("a", { class: "button button-wide", href: "#checkin", text: draft?.emotion && !draft.editing ? "Continue your check-in" : "Check in" }));
 
   const card = await supportCard();
+  const kindness = await pendingCompassion();
+  loadBoundaries().catch(() => {}); // kept on the device, so an offline check-in can show them
 
-  append(main, [h("h1", { text: "Today" }), h("p", { class: "lead", text: longDate(today) }), card, hero, waiting, filterForm(), history, more, sentinel]);
+  append(main, [h("h1", { text: "Today" }), h("p", { class: "lead", text: longDate(today) }), card, kindness ? compassionCard(kindness) : null, hero, waiting, filterForm(), history, more, sentinel]);
 
   async function supportCard() {
     const flag = await kv.get("support-card").catch(() => null);
@@ -72,6 +78,8 @@ export async function render(main) {
 
   async function showWaiting() {
     const entries = await outboxEntries(profile.username);
+    waitingIds = new Set(entries.map((e) => e.id));
+    for (const li of history.querySelectorAll("li[data-id]")) li.hidden = waitingIds.has(li.dataset.id);
     clear(waiting);
     if (!entries.length) return;
     waiting.append(h("h2", { id: "waiting-heading", text: "On this phone" }),
@@ -121,7 +129,7 @@ export async function render(main) {
       for (const c of page.results) {
         if (shown.has(c.id)) continue; // a cursor page can overlap what is shown after an edit moved a row
         shown.add(c.id);
-        group(c.local_date).append(h("li", {}, entryCard(c, { zone: profile.timezone, href: `#entry/${c.id}` })));
+        group(c.local_date).append(h("li", { data: { id: c.id }, hidden: waitingIds.has(c.id) }, entryCard(c, { zone: profile.timezone, href: `#entry/${c.id}` })));
       }
       next = page.next ? new URL(page.next).pathname + new URL(page.next).search : null;
       if (!history.childElementCount) history.append(emptyState());

@@ -1,21 +1,18 @@
 // The week: the server's chart (light or dark with the page), the summary in words, the numbers as a
 // table, and what filled it: feelings, unmet needs, the body, feeling–need pairs, how many different
-// feelings were named. An empty week is a calm invitation.
+// feelings were named, what would have helped; last week's small step shown back and one for next week.
+// An empty week is a calm invitation.
 
 import { api } from "../api.js";
 import { append, h } from "../dom.js";
-import { addDays, localDateOf } from "../format.js";
+import { addDays, calendarDate, localDateOf } from "../format.js";
 import { currentUser } from "../session.js";
 import { chartImage, needsConnection, times } from "../ui/charts.js";
+import { intentionForm, intentionOf, lastWeekCard } from "../ui/intention.js";
+import { nameOf, vocabulary } from "../vocabulary.js";
 
-function rangeLabel(start, end) {
-  const opts = { timeZone: "UTC", day: "numeric", month: "long" };
-  const a = new Date(`${start}T12:00:00Z`).toLocaleDateString(undefined, opts);
-  const b = new Date(`${end}T12:00:00Z`).toLocaleDateString(undefined, opts);
-  return `${a} – ${b}`;
-}
-
-const dayName = (date) => new Date(`${date}T12:00:00Z`).toLocaleDateString(undefined, { timeZone: "UTC", weekday: "short", day: "numeric" });
+const rangeLabel = (start, end) => `${calendarDate(start, { day: "numeric", month: "long" })} – ${calendarDate(end, { day: "numeric", month: "long" })}`;
+const dayName = (date) => calendarDate(date, { weekday: "short", day: "numeric" });
 const num = (value, digits = 1) => (value === null || value === undefined ? "—" : Number(value).toFixed(digits));
 
 function countList(items, describe) {
@@ -31,6 +28,18 @@ function pairSentences(pairs) {
     if (seen.has(p.emotion)) continue;
     seen.add(p.emotion);
     out.push(`When you felt ${p.emotion_name}, you most often needed ${p.need_name} (${times(p.count)}).`);
+  }
+  return out.slice(0, 5);
+}
+
+/** For each feeling, what the person most often said would help. */
+function helpSentences(pairs) {
+  const seen = new Set();
+  const out = [];
+  for (const p of pairs) {
+    if (seen.has(p.emotion)) continue;
+    seen.add(p.emotion);
+    out.push(`When you felt ${p.emotion_name || nameOf("emotion", p.emotion)}, ${p.help_name || nameOf("help", p.help)} would have helped most (${times(p.count)}).`);
   }
   return out.slice(0, 5);
 }
@@ -59,11 +68,14 @@ export async function render(main, { arg }) {
   const previous = addDays(week.start, -7);
   const next = addDays(week.start, 7);
   const isCurrent = today >= week.start && today <= week.end;
+  await vocabulary().catch(() => null);
+  const [intention, lastIntention] = await Promise.all([intentionOf(week.start), intentionOf(previous)]);
+  const smallStep = week.start <= today ? intentionForm(week.start, intention) : null;
   const nav = h("nav", { class: "week-nav", aria: { label: "Weeks" } },
     h("a", { class: "button button-small button-quiet", href: `#week/${previous}`, text: "‹ Previous week" }),
     isCurrent ? h("span", { class: "muted small", text: "This week" }) : h("a", { class: "button button-small button-quiet", href: `#week/${next}`, text: "Next week ›" }));
 
-  append(main, [h("h1", { text: isCurrent ? "Your week" : "That week" }), h("p", { class: "lead", text: rangeLabel(week.start, week.end) }), nav]);
+  append(main, [h("h1", { text: isCurrent ? "Your week" : "That week" }), h("p", { class: "lead", text: rangeLabel(week.start, week.end) }), nav, lastWeekCard(lastIntention)]);
 
   if (!week.count) {
     append(main, [
@@ -71,6 +83,7 @@ export async function render(main, { arg }) {
         h("p", { text: isCurrent ? "Nothing named this week yet, and that's all right." : "No check-ins that week, and that's all right." }),
         h("p", { text: "Whenever you're ready, naming one feeling takes about thirty seconds." }),
         isCurrent ? h("a", { class: "button", href: "#checkin", text: "Check in" }) : null),
+      smallStep,
       h("p", {}, h("a", { href: "#trends", text: "The longer view" })),
     ]);
     return null;
@@ -104,6 +117,12 @@ export async function render(main, { arg }) {
     countList(week.top_body_areas, (a) => `${a.name}, ${times(a.count)}`),
     h("h3", { text: "What it felt like" }),
     countList(week.top_sensations, (s) => `${s.name}, ${times(s.count)}`),
+    week.top_helps?.length ? [
+      h("h2", { text: "What would have helped" }),
+      countList(week.top_helps, (x) => `${x.name || nameOf("help", x.slug)}, ${times(x.count)}`),
+      week.help_pairs?.length ? h("div", { class: "card card-quiet" }, helpSentences(week.help_pairs).map((text) => h("p", { text }))) : null,
+    ] : null,
+    smallStep,
     h("p", {}, h("a", { href: "#trends", text: "The longer view" })),
   ]);
   return null;

@@ -6,22 +6,24 @@ import { h } from "../dom.js";
 /**
  * items: [{slug, name, mark?}]; selected: slug or null; onSelect(slug or null).
  * Pressing the chosen chip again clears the choice when `clearable`.
+ * With `multiple`, selected is a list of slugs, each chip toggles on its own and onSelect gets the list.
  */
-export function chips(items, { selected = null, onSelect, clearable = true, label } = {}) {
+export function chips(items, { selected = null, onSelect, clearable = true, label, multiple = false } = {}) {
   const list = h("ul", { class: "chips", aria: label ? { label } : undefined });
+  const isOn = (slug) => (multiple ? selected.includes(slug) : slug === selected);
   for (const item of items) {
     const button = h(
       "button",
       {
         type: "button",
         class: "chip",
-        aria: { pressed: String(item.slug === selected) },
+        aria: { pressed: String(isOn(item.slug)) },
         data: { slug: item.slug },
         onclick: () => {
-          const next = item.slug === selected && clearable ? null : item.slug;
-          selected = next;
-          for (const b of list.querySelectorAll("button")) b.setAttribute("aria-pressed", String(b.dataset.slug === next));
-          onSelect?.(next);
+          if (multiple) selected = isOn(item.slug) ? selected.filter((s) => s !== item.slug) : [...selected, item.slug];
+          else selected = item.slug === selected && clearable ? null : item.slug;
+          for (const b of list.querySelectorAll("button")) b.setAttribute("aria-pressed", String(isOn(b.dataset.slug)));
+          onSelect?.(selected);
         },
       },
       item.name,
