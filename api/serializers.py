@@ -617,6 +617,7 @@ class RangeBucket(serializers.Serializer):
     mean_energy = _mean_field()
     mean_intensity = _mean_field()
     rolling_pleasantness = _mean_field("trailing mean over rolling_window buckets, weighted by count")
+    naming_effect = NamingEffect()
 
 
 class RangeTrendsOutput(serializers.Serializer):
@@ -632,5 +633,6 @@ class RangeTrendsOutput(serializers.Serializer):
     mean_pleasantness = _mean_field()
     mean_energy = _mean_field()
     mean_intensity = _mean_field()
+    naming_effect = NamingEffect()
     buckets = RangeBucket(many=True)
     direction = serializers.CharField(help_text="one kind sentence about the rolling mean's direction")

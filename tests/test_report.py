@@ -203,10 +203,10 @@ def test_the_report_issues_a_fixed_number_of_queries(alice, alice_session, check
     # 1. the session  2. its user with the profile joined in (zone, week start)
     # 3. the series (range_trends)  4. days with a check-in
     # 5-9. emotions, needs, body areas, sensations, emotion–need pairs
-    # 10. the naming effect  11. what would help  12-13. boundaries and their needs
-    # 14-17. week_trends of each week in the range (26 Oct to 22 Nov: four Monday-to-Sunday weeks)
-    # 18. notes  19. kinder lines  20. intentions
-    assert len(queries) == 20, [q["sql"] for q in queries.captured_queries]
+    # 10. what would help  11-12. boundaries and their needs
+    # 13-16. week_trends of each week in the range (26 Oct to 22 Nov: four Monday-to-Sunday weeks)
+    # 17. notes  18. kinder lines  19. intentions
+    assert len(queries) == 19, [q["sql"] for q in queries.captured_queries]
 
 
 def test_making_the_report_logs_nothing_of_the_notes(alice, alice_client, alices_weeks, caplog):

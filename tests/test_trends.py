@@ -583,3 +583,18 @@ def test_week_trends_with_helps_still_take_one_query_beyond_authentication(fay):
     assert response.json()["top_helps"]
     # 1. the session  2. its user with the profile  3. the check-ins of both weeks, helps joined in
     assert len(queries) == 3, [q["sql"] for q in queries]
+
+
+def test_range_buckets_carry_the_naming_effect_across_dst(fay):
+    data = client_for(fay).get("/api/trends/range", {"from": "2025-10-13", "to": "2025-11-02"}).json()
+
+    assert [(b["start"], b["naming_effect"]) for b in data["buckets"]] == [
+        ("2025-10-13", {"count": 1, "mean_before": 2.0, "mean_after": 1.0}),
+        ("2025-10-20", {"count": 3, "mean_before": 7.0, "mean_after": 4.667}),  # both 02:30s of 26 Oct
+        ("2025-10-27", {"count": 1, "mean_before": 9.0, "mean_after": 1.0}),
+    ]
+    # (2 + 8 + 7 + 6 + 9) / 5 and (1 + 5 + 6 + 3 + 1) / 5; the lonely check-in was not asked again
+    assert data["naming_effect"] == {"count": 5, "mean_before": 6.4, "mean_after": 3.2}
+    empty = client_for(fay).get("/api/trends/range", {"from": "2025-12-01", "to": "2025-12-14"}).json()
+    assert empty["naming_effect"] == {"count": 0, "mean_before": None, "mean_after": None}
+    assert all(b["naming_effect"]["count"] == 0 for b in empty["buckets"])

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q
 
 from tracker import messages, practices, summaries, trends
 from tracker.models import CheckIn, Intention, Profile
@@ -64,7 +64,7 @@ def report_data(
     include_intentions: bool = False,
 ) -> dict[str, Any]:
     """Everything the report shows, in a fixed number of queries whatever the range holds:
-    1 series, 1 distinct days, 5 word groups, 1 naming effect, 1 helps, 2 boundaries (with their needs),
+    1 series (with the naming effect), 1 distinct days, 5 word groups, 1 helps, 2 boundaries (their needs),
     up to WEEKS_SUMMARISED weeks, and only when asked 1 for notes, 1 for kinder lines, 1 for intentions.
 
     Kinder lines and intentions are private like the notes: they are read only when the person asks."""
@@ -105,14 +105,6 @@ def report_data(
         ),
         key=lambda pair: (-pair["count"], pair["emotion"], pair["need"]),
     )
-    named = rows.filter(intensity_after__isnull=False).aggregate(
-        count=Count("id"), before=Avg("intensity"), after=Avg("intensity_after")
-    )
-    naming_effect = {
-        "count": named["count"],
-        "mean_before": None if named["before"] is None else round(float(named["before"]), 3),
-        "mean_after": None if named["after"] is None else round(float(named["after"]), 3),
-    }
     helps = _ranked(
         grouped("would_help__slug", "would_help__name", having=Q(would_help__isnull=False)),
         "would_help__slug",
@@ -170,7 +162,7 @@ def report_data(
         "pairs": pairs,
         "weeks": weeks,
         "notes": notes,
-        "naming_effect": naming_effect,
+        "naming_effect": series["naming_effect"],
         "helps": helps,
         "boundaries": boundaries,
         "kind_lines": kind_lines,

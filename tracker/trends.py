@@ -109,8 +109,12 @@ BUCKET_KEY_SQL = {
         "month": "CAST(date_trunc('month', local_date) AS date)",
     },
 }
+# The last three columns are the naming effect's sums: check-ins asked again once named, and the sums of
+# their intensity before and after (sums, so buckets add up to the range's own numbers).
 BUCKET_SQL = """
-    SELECT {key} AS bucket, COUNT(*), AVG(e.pleasantness), AVG(e.energy), AVG(c.intensity)
+    SELECT {key} AS bucket, COUNT(*), AVG(e.pleasantness), AVG(e.energy), AVG(c.intensity),
+           COUNT(c.intensity_after),
+           SUM(CASE WHEN c.intensity_after IS NULL THEN 0 ELSE c.intensity END), SUM(c.intensity_after)
     FROM {checkin} c JOIN {emotion} e ON e.id = c.emotion_id
     WHERE c.user_id = %s AND c.local_date >= %s AND c.local_date <= %s
     GROUP BY bucket ORDER BY bucket
@@ -120,7 +124,8 @@ BUCKET_SQL = """
 def _bucket_rows(
     *, user: AbstractBaseUser, date_from: dt.date, date_to: dt.date, bucket: str, week_starts_on: str
 ) -> dict[dt.date, dict]:
-    """Per bucket (keyed by its first day): count and mean pleasantness, energy, intensity (one query).
+    """Per bucket (keyed by its first day): count and mean pleasantness, energy, intensity, and the naming
+    effect's count and sums (one query).
 
     Grouped in SQL, so a year by week returns 53 rows rather than 365 days to fold in Python. Plain SQL
     because weeks may start on any weekday (no portable ORM function for that) and because building
@@ -134,7 +139,7 @@ def _bucket_rows(
         cursor.execute(sql, [*params, user.pk, date_from, date_to])
         rows = cursor.fetchall()
     result = {}
-    for key_value, count, pleasantness, energy, intensity in rows:
+    for key_value, count, pleasantness, energy, intensity, named, named_before, named_after in rows:
         if bucket == "week":
             start = DAY_ZERO + dt.timedelta(days=int(key_value) * 7 + offset)
         elif isinstance(key_value, str):  # SQLite returns dates as text
@@ -146,6 +151,7 @@ def _bucket_rows(
             "pleasantness": float(pleasantness),
             "energy": float(energy),
             "intensity": float(intensity),
+            "named": (named, int(named_before or 0), int(named_after or 0)),
         }
     return result
 
@@ -290,12 +296,13 @@ INTENSITY, INTENSITY_AFTER, HELP, HELP_NAME = 3, 13, 14, 15
 
 def naming_effect(pairs: list[tuple[int, int]]) -> dict[str, Any]:
     """{count, mean_before, mean_after} of (intensity, intensity_after) pairs; means null for none."""
-    count = len(pairs)
-    return {
-        "count": count,
-        "mean_before": _mean(sum(before for before, _after in pairs), count),
-        "mean_after": _mean(sum(after for _before, after in pairs), count),
-    }
+    return _naming_effect_of_sums(
+        len(pairs), sum(before for before, _after in pairs), sum(after for _before, after in pairs)
+    )
+
+
+def _naming_effect_of_sums(count: int, before: int, after: int) -> dict[str, Any]:
+    return {"count": count, "mean_before": _mean(before, count), "mean_after": _mean(after, count)}
 
 
 def _helps(rows: list[tuple]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -425,6 +432,7 @@ def range_trends(
     while start <= date_to:
         following = _next_bucket(start, bucket=bucket)
         n, sp, se, si = sums.get(start, (0, 0.0, 0.0, 0.0))
+        named = rows[start]["named"] if start in rows else (0, 0, 0)
         recent = [*recent[-(window - 1) :], (n, sp)] if window > 1 else [(n, sp)]
         rolling_n = sum(c for c, _ in recent)
         series.append(
@@ -436,6 +444,7 @@ def range_trends(
                 "mean_energy": _mean(se, n),
                 "mean_intensity": _mean(si, n),
                 "rolling_pleasantness": _mean(sum(p for _, p in recent), rolling_n),
+                "naming_effect": _naming_effect_of_sums(*named),
             }
         )
         start = following
@@ -449,6 +458,9 @@ def range_trends(
         "mean_pleasantness": _mean(sum(acc[1] for acc in sums.values()), count),
         "mean_energy": _mean(sum(acc[2] for acc in sums.values()), count),
         "mean_intensity": _mean(sum(acc[3] for acc in sums.values()), count),
+        "naming_effect": _naming_effect_of_sums(
+            *(sum(row["named"][part] for row in rows.values()) for part in range(3))
+        ),
         "buckets": series,
         "direction": range_direction(series),
     }
