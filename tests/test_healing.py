@@ -300,6 +300,19 @@ def test_patch_changes_the_text_or_the_needs(alice, alice_client):
     assert sorted(text.json()["needs"]) == ["choice", "space"]
 
 
+def test_a_patch_that_changes_nothing_keeps_updated_at(alice, alice_client):
+    boundary = make_boundary(alice, needs=("rest", "space"))
+    path = f"/api/boundaries/{boundary.uuid}/"
+
+    with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
+        same = alice_client.patch(path, {"text": boundary.text, "needs": ["space", "rest"]}, format="json")
+
+    assert same.status_code == 200
+    assert same.json()["updated_at"] == same.json()["created_at"] == "2026-11-22T12:00:00Z"
+    boundary.refresh_from_db()
+    assert boundary.updated_at == NOW
+
+
 def test_delete_removes_the_boundary(alice, alice_client):
     boundary = make_boundary(alice)
 

@@ -76,14 +76,19 @@ def boundary_create(*, user: AbstractBaseUser, text: str, needs: Iterable[str] =
 def boundary_update(
     *, boundary: Boundary, text: str | None = None, needs: Iterable[str] | None = None
 ) -> Boundary:
-    """PATCH: change the text, the needs, or both."""
-    values_text = _boundary_text(text) if text is not None else None
+    """PATCH: change the text, the needs, or both. Sending what is stored changes nothing (not even
+    updated_at), so a replayed request is harmless."""
+    new_text = _boundary_text(text) if text is not None else boundary.text
     need_words = _boundary_needs(user=boundary.user, slugs=needs) if needs is not None else None
+    needs_change = need_words is not None and {n.pk for n in need_words} != {
+        n.pk for n in boundary.needs.all()
+    }
+    if new_text == boundary.text and not needs_change:
+        return boundary
     with transaction.atomic():
-        if values_text is not None:
-            boundary.text = values_text
+        boundary.text = new_text
         boundary.save(update_fields=["text", "updated_at"])  # a change of needs is a change too
-        if need_words is not None:
+        if needs_change:
             boundary.needs.set(need_words)
     return boundary_for_user(user=boundary.user, boundary_id=boundary.uuid)
 
