@@ -62,12 +62,16 @@ def test_naming_what_would_help_and_a_kinder_line_reach_the_history(app, dana):
     wait_js(page, OUTBOX_EMPTY)
     row = wait_until(lambda: CheckIn.objects.filter(user=dana).select_related("would_help").first())
     assert (row.intensity, row.intensity_after, row.would_help.slug) == (8, 5, "reassurance")
-    assert (row.harsh_line, row.kind_line) == ("I'm too much for people.", "My needs are real, and they matter.")
+    assert (row.harsh_line, row.kind_line) == (
+        "I'm too much for people.",
+        "My needs are real, and they matter.",
+    )
 
     entry = page.locator(".history .entry").first
     entry.wait_for()
     meta = entry.inner_text()
-    assert "once named" in meta and "would help: reassurance" in meta
+    assert "once named" in meta
+    assert "would help: reassurance" in meta
     assert "Kinder line: My needs are real, and they matter." in meta
 
     # Unpleasant: one self-compassion card with its three parts, words for a need of connection.
@@ -97,8 +101,10 @@ def test_naming_what_would_help_and_a_kinder_line_reach_the_history(app, dana):
     entry.click()
     wait_for_screen(page, "worthless")
     details = page.locator("main").inner_text()
-    assert "Would help" in details and "reassurance" in details
-    assert "I'm too much for people." in details and "My needs are real, and they matter." in details
+    assert "Would help" in details
+    assert "reassurance" in details
+    assert "I'm too much for people." in details
+    assert "My needs are real, and they matter." in details
     screen(page, "practices-5-entry")
     watch.assert_clean()
 
@@ -110,7 +116,9 @@ def test_a_boundary_shows_when_a_later_check_in_names_its_need(app, dana):
     wait_for_screen(page, "Your boundaries")
     screen(page, "practices-6-boundaries-empty")
     page.get_by_role("button", name="Write a boundary").click()
-    page.get_by_label("What I will and won't accept").fill("I won't keep talking when I'm interrupted again and again.")
+    page.get_by_label("What I will and won't accept").fill(
+        "I won't keep talking when I'm interrupted again and again."
+    )
     page.get_by_label("Find a need to link").fill("to be heard")
     page.get_by_role("list", name="Matching needs").get_by_role("button", name="to be heard").click()
     page.get_by_role("list", name="Needs it protects").get_by_role("button", name="to be heard").wait_for()
@@ -199,7 +207,9 @@ def test_prompts_switched_off_no_longer_appear(app, dana):
     wait_for_screen(page, "Today")
     page.evaluate("location.hash = '#settings'")
     wait_for_screen(page, "Settings")
-    assert not page.get_by_role("group", name="Gentle prompts").get_by_label(
-        "Ask how strong it is once I've named it"
-    ).is_checked()
+    assert (
+        not page.get_by_role("group", name="Gentle prompts")
+        .get_by_label("Ask how strong it is once I've named it")
+        .is_checked()
+    )
     watch.assert_clean()
