@@ -175,6 +175,8 @@ def parse_mapping(text: str) -> dict:
 
 class ReportInput(DateRangeInput):
     include_notes = serializers.BooleanField(required=False, default=False)
+    include_kind_lines = serializers.BooleanField(required=False, default=False)
+    include_intentions = serializers.BooleanField(required=False, default=False)
 
 
 class ReportView(APIView):
@@ -187,6 +189,12 @@ class ReportView(APIView):
             ),
             OpenApiParameter("to", OpenApiTypes.DATE, description="last local date (default: today)"),
             OpenApiParameter("include_notes", bool, description="add the notes (default false)"),
+            OpenApiParameter(
+                "include_kind_lines", bool, description="add the harsh and kinder lines (default false)"
+            ),
+            OpenApiParameter(
+                "include_intentions", bool, description="add the weekly intentions (default false)"
+            ),
         ],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="multi-page PDF"),
@@ -194,7 +202,8 @@ class ReportView(APIView):
         },
     )
     def get(self, request: Request) -> HttpResponse:
-        """A PDF summary of a range (at most 3 years) to bring to a therapist; notes only when asked."""
+        """A PDF summary of a range (at most 3 years) to bring to a therapist; notes, kinder lines and
+        intentions only when asked."""
         params = ReportInput(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         profile = services.profile_get(user=request.user)
@@ -210,6 +219,8 @@ class ReportView(APIView):
             date_from=date_from,
             date_to=date_to,
             include_notes=include_notes,
+            include_kind_lines=params.validated_data["include_kind_lines"],
+            include_intentions=params.validated_data["include_intentions"],
         )
         pdf = report.render_report(
             data, include_notes=include_notes, today=current_local_date(profile=profile)

@@ -9,8 +9,18 @@ from django.contrib.auth.models import Group, Permission
 from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD, make_checkin, make_custom_emotion, make_user
-from tracker import services
-from tracker.models import Emotion, Need, PushSubscription, Reminder, Sensation, Session
+from tracker import practices, services
+from tracker.models import (
+    Boundary,
+    Emotion,
+    Help,
+    Intention,
+    Need,
+    PushSubscription,
+    Reminder,
+    Sensation,
+    Session,
+)
 
 User = get_user_model()
 
@@ -78,7 +88,13 @@ def test_deleting_the_account_leaves_no_row_of_the_user_in_any_table(db, bob_sig
     wobbly.suggested_needs.add(Need.objects.get(slug="rest", owner=None))
     services.vocabulary_word_create(user=dana, kind="need", name="quiet", category="peace")
     services.vocabulary_word_create(user=dana, kind="sensation", name="fizzy")
-    make_checkin(dana, emotion="wobbly", need="quiet", sensation="fizzy", note="mine")
+    services.vocabulary_word_create(user=dana, kind="help", name="a long bath")
+    make_checkin(
+        dana, emotion="wobbly", need="quiet", sensation="fizzy", note="mine", would_help="a-long-bath",
+        intensity_after=2, harsh_line="harsh", kind_line="kind",
+    )  # fmt: skip
+    practices.boundary_create(user=dana, text="I leave when voices are raised.", needs=["quiet", "rest"])
+    practices.intention_set(user=dana, week_start=dt.date(2026, 11, 16), text="one walk")
     Reminder.objects.create(user=dana, time=dt.time(8, 0), days=["mon"])
     PushSubscription.objects.create(user=dana, endpoint="https://push.example/dana", p256dh="k", auth="a")
     dana.groups.add(Group.objects.get(name="testers"))
@@ -101,6 +117,10 @@ def test_deleting_the_account_leaves_no_row_of_the_user_in_any_table(db, bob_sig
     # nothing of anyone else went.
     assert table_sizes() == before
     assert not Sensation.objects.filter(owner_id=dana_id).exists()
+    assert not Help.objects.filter(owner_id=dana_id).exists()  # the custom help a check-in named
+    assert not Boundary.objects.filter(user_id=dana_id).exists()
+    assert not Boundary.needs.through.objects.exists()  # nobody else has a boundary here
+    assert not Intention.objects.filter(user_id=dana_id).exists()
 
     # Every way in is dead.
     assert phone.get("/api/me").status_code == 401  # anonymous again: 401 with WWW-Authenticate

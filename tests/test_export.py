@@ -11,9 +11,9 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_checkin, make_custom_emotion
-from tracker import services
+from tracker import practices, services
 from tracker.exports import CSV_COLUMNS
-from tracker.models import BodyArea, CheckIn, Emotion, PushSubscription, Reminder
+from tracker.models import BodyArea, Boundary, CheckIn, Emotion, Intention, PushSubscription, Reminder
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 
@@ -40,6 +40,7 @@ def alices_data(alice):
     make_custom_emotion(alice, "wobbly")
     services.vocabulary_word_create(user=alice, kind="need", name="quiet mornings", category="peace")
     services.vocabulary_word_create(user=alice, kind="sensation", name="fizzy")
+    services.vocabulary_word_create(user=alice, kind="help", name="a long bath", definition="Warm water.")
     first = make_checkin(
         alice,
         occurred_at=dt.datetime(2026, 3, 29, 0, 30, tzinfo=dt.UTC),  # 01:30 in Berlin, before the jump
@@ -50,8 +51,17 @@ def alices_data(alice):
         body_area="chest",
         note='=HYPERLINK("x")\nsecond line',
         context=["work", "a | b"],
+        intensity_after=2,
+        would_help="a-long-bath",
+        harsh_line="=I'm too much",
+        kind_line="My needs are real, | and allowed.",
     )
     second = make_checkin(alice, occurred_at=dt.datetime(2026, 11, 21, 23, 30, tzinfo=dt.UTC), emotion="calm")
+    practices.boundary_create(
+        user=alice, text="I leave when voices are raised.", needs=["safety", "quiet-mornings"]
+    )
+    practices.intention_set(user=alice, week_start=dt.date(2026, 11, 16), text="One walk outside.")
+    services.profile_update(profile=alice.profile, prompt_self_compassion=False)
     Reminder.objects.create(user=alice, time=dt.time(8, 0), days=["mon", "thu"], label="morning")
     PushSubscription.objects.create(
         user=alice, endpoint="https://push.example/abc", p256dh="secret-p256dh", auth="secret-auth"
@@ -81,6 +91,9 @@ def test_json_export_holds_profile_custom_words_checkins_and_reminders(alice, al
         "day_starts_at": 0,
         "week_starts_on": "mon",
         "paused_until": None,
+        "prompt_naming": True,
+        "prompt_kind_line": True,
+        "prompt_self_compassion": False,
     }
     assert data["custom_words"] == {
         "emotions": [
@@ -91,7 +104,21 @@ def test_json_export_holds_profile_custom_words_checkins_and_reminders(alice, al
             {"slug": "quiet-mornings", "name": "quiet mornings", "definition": "", "category": "peace"}
         ],
         "sensations": [{"slug": "fizzy", "name": "fizzy", "definition": ""}],
+        "helps": [{"slug": "a-long-bath", "name": "a long bath", "definition": "Warm water."}],
     }  # fmt: skip
+    boundary = Boundary.objects.get(user=alice)
+    assert data["boundaries"] == [
+        {
+            "id": str(boundary.uuid),
+            "text": "I leave when voices are raised.",
+            "needs": ["quiet-mornings", "safety"],
+            "created_at": "2026-11-22T12:00:00+00:00",
+            "updated_at": "2026-11-22T12:00:00+00:00",
+        }
+    ]
+    assert data["intentions"] == [
+        {"week_start": "2026-11-16", "text": "One walk outside.", "updated_at": "2026-11-22T12:00:00+00:00"}
+    ]
     assert [row["id"] for row in data["checkins"]] == [str(first.uuid), str(second.uuid)]  # oldest first
     first.refresh_from_db()
     assert data["checkins"][0] == {
@@ -105,11 +132,17 @@ def test_json_export_holds_profile_custom_words_checkins_and_reminders(alice, al
         "body_area": "chest",
         "note": '=HYPERLINK("x")\nsecond line',
         "context": ["work", "a | b"],
+        "intensity_after": 2,
+        "would_help": "a-long-bath",
+        "harsh_line": "=I'm too much",
+        "kind_line": "My needs are real, | and allowed.",
         "source": "app",
         "created_at": first.created_at.isoformat(),
         "updated_at": first.updated_at.isoformat(),
     }
     assert data["checkins"][1]["local_date"] == "2026-11-22"  # 00:30 in Berlin
+    assert (data["checkins"][1]["intensity_after"], data["checkins"][1]["would_help"]) == (None, None)
+    assert (data["checkins"][1]["harsh_line"], data["checkins"][1]["kind_line"]) == ("", "")
     assert data["reminders"] == [
         {
             "uuid": str(Reminder.objects.get().uuid),
@@ -143,7 +176,9 @@ def test_an_empty_account_exports_a_valid_document(charlie_client):
     data = json.loads(body)
     assert data["checkins"] == []
     assert data["reminders"] == []
-    assert data["custom_words"] == {"emotions": [], "needs": [], "sensations": []}
+    assert data["custom_words"] == {"emotions": [], "needs": [], "sensations": [], "helps": []}
+    assert data["boundaries"] == []
+    assert data["intentions"] == []
 
 
 def test_odd_unicode_survives_the_json_export(alice, alice_client):
@@ -181,8 +216,13 @@ def test_csv_export_is_one_row_per_checkin_with_offsets_and_a_local_time(alice, 
     # A formula is defused with a leading apostrophe; "|" inside a tag is escaped so tags split back.
     assert row["note"] == '\'=HYPERLINK("x")\nsecond line'
     assert row["context"] == "work | a \\| b"
+    assert (row["intensity_after"], row["would_help"]) == ("2", "a-long-bath")
+    assert row["harsh_line"] == "'=I'm too much"  # defused like the note
+    assert row["kind_line"] == "My needs are real, | and allowed."
+    assert tuple(rows[0][-4:]) == ("intensity_after", "would_help", "harsh_line", "kind_line")
     second = dict(zip(rows[0], rows[2], strict=True))
     assert second["occurred_at_local"] == "2026-11-22T00:30:00+01:00"
+    assert (second["intensity_after"], second["would_help"], second["harsh_line"]) == ("", "", "")
     assert second["need"] == ""
     assert second["context"] == ""
 
@@ -262,7 +302,13 @@ def test_the_download_file_name_uses_the_users_local_date(alice, alice_client):
 def test_export_issues_a_fixed_number_of_queries_however_many_checkins(alice, alice_session, count):
     for minute in range(count):
         make_checkin(
-            alice, occurred_at=NOW - dt.timedelta(minutes=minute + 1), need="rest", body_area="chest"
+            alice, occurred_at=NOW - dt.timedelta(minutes=minute + 1), need="rest", body_area="chest",
+            would_help="space", intensity_after=3,
+        )  # fmt: skip
+    for number in range(count // 2):
+        practices.boundary_create(user=alice, text=f"boundary {number}", needs=["rest", "space"])
+        Intention.objects.create(
+            user=alice, week_start=dt.date(2026, 11, 16) - dt.timedelta(weeks=number), text="i"
         )
 
     with CaptureQueriesContext(connection) as json_queries:
@@ -273,9 +319,9 @@ def test_export_issues_a_fixed_number_of_queries_however_many_checkins(alice, al
     assert len(json.loads(body)["checkins"]) == count
     assert csv_body.count("\r\n") == count + 1
     # 1. the session  2. its user with the profile joined in
-    # 3-5. custom emotions, needs, sensations  6. reminders  7. check-ins with their slugs joined
-    # (one chunked cursor)
-    assert len(json_queries) == 7, [q["sql"] for q in json_queries.captured_queries]
+    # 3-6. custom emotions, needs, sensations, helps  7. reminders  8-9. boundaries and their needs
+    # 10. intentions  11. check-ins with their slugs joined (one chunked cursor)
+    assert len(json_queries) == 11, [q["sql"] for q in json_queries.captured_queries]
     # 1. the session  2. its user with the profile joined in  3. check-ins with their slugs joined
     assert len(csv_queries) == 3, [q["sql"] for q in csv_queries.captured_queries]
 

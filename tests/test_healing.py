@@ -1,9 +1,12 @@
 """Issue 14, "from tracking to healing": the check-in's new fields, boundaries, weekly intentions and the
 gentle-prompt settings. Alice owns data, bob has his own, and neither ever sees the other's."""
 
+import base64
 import datetime as dt
 import json
+import logging
 import uuid
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 import time_machine
@@ -479,3 +482,60 @@ def test_an_intention_of_exactly_the_limit_is_kept(alice_client):
     assert (
         alice_client.put("/api/intentions/2026-11-16", {"text": text}, format="json").json()["text"] == text
     )
+
+
+# --- privacy ------------------------------------------------------------------------------------------
+
+SENTINELS = {
+    "harsh_line": "harsh-sentinel-4f1c",
+    "kind_line": "kind-sentinel-9b2e",
+    "boundary": "boundary-sentinel-77aa",
+    "intention": "intention-sentinel-03d1",
+}
+
+
+def test_the_practices_private_words_never_reach_the_logs_or_a_url(alice, alice_session, caplog):
+    make_checkin(alice, occurred_at=NOW - dt.timedelta(days=1), kind_line=SENTINELS["kind_line"])
+    caplog.set_level(logging.DEBUG)
+    over = "x" * (LINE_MAX + 1)
+    answers = [
+        alice_session.post(
+            "/api/checkins/",
+            body(harsh_line=SENTINELS["harsh_line"], kind_line=SENTINELS["kind_line"]),
+            format="json",
+        ),
+        # Refused bodies are logged by Django as bad requests: their text must not go with them.
+        alice_session.post("/api/checkins/", body(harsh_line=SENTINELS["harsh_line"] + over), format="json"),
+        alice_session.post(
+            "/api/checkins/", body(kind_line=SENTINELS["kind_line"], intensity_after=11), format="json"
+        ),
+        alice_session.post(
+            "/api/boundaries/", {"text": SENTINELS["boundary"], "needs": ["rest"]}, format="json"
+        ),
+        alice_session.post(
+            "/api/boundaries/", {"text": SENTINELS["boundary"], "needs": ["nope"]}, format="json"
+        ),
+        alice_session.put("/api/intentions/2026-11-16", {"text": SENTINELS["intention"]}, format="json"),
+        alice_session.put(
+            "/api/intentions/2026-11-16", {"text": SENTINELS["intention"] + "x" * 280}, format="json"
+        ),
+        alice_session.put("/api/intentions/not-a-day", {"text": SENTINELS["intention"]}, format="json"),
+        alice_session.get("/api/checkins/?limit=1"),
+        alice_session.get("/api/boundaries/"),
+    ]
+
+    assert [answer.status_code for answer in answers] == [201, 400, 400, 201, 400, 200, 400, 400, 200, 200]
+    assert caplog.records  # the refused requests were logged, just without the words
+    for words in SENTINELS.values():
+        assert words not in caplog.text
+    # No answer names a URL holding them: ids are UUIDs, a week is a date, a cursor is a position.
+    boundary_id = answers[3].json()["id"]
+    assert str(uuid.UUID(boundary_id)) == boundary_id
+    for answer in answers:
+        headers = " ".join(f"{name}: {value}" for name, value in answer.items())
+        assert not any(words in headers for words in SENTINELS.values())
+    cursor_link = answers[8].json()["next"]
+    cursor = parse_qs(urlsplit(cursor_link).query)["cursor"][0]
+    decoded = base64.b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    assert "p=" in decoded  # a position: the occurred_at of the last row shown
+    assert not any(words in decoded or words in unquote(cursor_link) for words in SENTINELS.values())

@@ -165,6 +165,36 @@ BAD_INPUTS = [
         {"intensity": ["Ensure this value is less than or equal to 10."]},
         "'intensity' must be a whole number from 0 to 10.",
     ),
+    (
+        "intensity_after",
+        checkin_rules.INTENSITY_MAX + 1,
+        {"intensity_after": ["Ensure this value is less than or equal to 10."]},
+        "'intensity_after' must be a whole number from 0 to 10, or empty.",
+    ),
+    (
+        "intensity_after",
+        checkin_rules.INTENSITY_MIN - 1,
+        {"intensity_after": ["Ensure this value is greater than or equal to 0."]},
+        "'intensity_after' must be a whole number from 0 to 10, or empty.",
+    ),
+    (
+        "would_help",
+        "a-pony",
+        {"would_help": ["Unknown help 'a-pony'."]},
+        "Unknown help 'a-pony'.",
+    ),
+    (
+        "harsh_line",
+        "x" * (checkin_rules.LINE_MAX_LENGTH + 1),
+        {"harsh_line": ["Ensure this field has no more than 500 characters."]},
+        "A harsh or kinder line is longer than 500 characters.",
+    ),
+    (
+        "kind_line",
+        "x" * (checkin_rules.LINE_MAX_LENGTH + 1),
+        {"kind_line": ["Ensure this field has no more than 500 characters."]},
+        "A harsh or kinder line is longer than 500 characters.",
+    ),
 ]
 
 
@@ -321,7 +351,10 @@ values = st.one_of(
         ]
     ),
 )
-OPTIONAL = ["id", "occurred_at", "need", "sensation", "body_area", "note", "context", "other"]
+OPTIONAL = [
+    "id", "occurred_at", "need", "sensation", "body_area", "note", "context",
+    "intensity_after", "would_help", "harsh_line", "kind_line", "other",
+]  # fmt: skip
 FIELDS = [*OPTIONAL, "emotion", "intensity"]
 words = st.sampled_from(["rest", " rest", "rest\n", "", " ", None, "x" * 32, "x" * 33, "a\x00b", "\udfff"])
 # Mostly what the field takes, so that the other fields of a body are often fine too.
@@ -336,6 +369,10 @@ LIKELY = {
     "body_area": words,
     "note": st.text(max_size=40),
     "context": st.lists(st.sampled_from(["work", " work", "", "x" * 40, "x" * 41, "a\x00"]), max_size=11),
+    "intensity_after": st.one_of(st.none(), st.integers(-1, 11), st.sampled_from(["5", 5.0, True])),
+    "would_help": words,
+    "harsh_line": st.one_of(st.text(max_size=40), st.sampled_from(["x" * 500, "x" * 501, " a ", None])),
+    "kind_line": st.one_of(st.text(max_size=40), st.sampled_from(["x" * 500, "x" * 501, " a ", None])),
     "other": values,
 }
 bodies = st.one_of(
@@ -377,6 +414,16 @@ def test_the_ordinary_bodies_of_the_app_are_read_without_the_serializer():
     assert plain is not None
     assert plain["occurred_at"] == dt.datetime(2026, 11, 22, 7, 30, tzinfo=dt.UTC)
     assert api_serializers._checkin_plain({"intensity": 4}, partial=True) == {"intensity": 4}
+    healing = {
+        "intensity_after": 2,
+        "would_help": "to-be-heard",
+        "harsh_line": " I'm too much",
+        "kind_line": "",
+    }
+    assert api_serializers._checkin_plain({**body, **healing}, partial=False) == {**plain, **healing}
+    assert api_serializers._checkin_plain({"intensity_after": None}, partial=True) == {
+        "intensity_after": None
+    }
     assert api_serializers._checkin_plain({"intensity": 4}, partial=False) is None  # the serializer's 400
 
 

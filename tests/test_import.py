@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import make_checkin, make_custom_emotion, make_user
-from tracker import exports, imports, services
-from tracker.models import CheckIn, Emotion, Profile, Reminder
+from tracker import exports, imports, practices, services
+from tracker.models import Boundary, CheckIn, Emotion, Help, Intention, Profile, Reminder
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 
@@ -38,11 +38,13 @@ def upload(client, data: bytes | str, *, name: str = "export.json", **fields):
 
 def comparable(document: str) -> dict:
     """An export without what belongs to the account rather than the data: its name, the export time and
-    reminder ids (unique across all accounts, so a copy on the same server gets new ones)."""
+    reminder and boundary ids (unique across all accounts, so a copy on the same server gets new ones)."""
     data = json.loads(document)
     del data["exported_at"], data["profile"]["username"]
     for reminder in data["reminders"]:
         del reminder["uuid"]
+    for boundary in data["boundaries"]:
+        del boundary["id"]
     return data
 
 
@@ -113,6 +115,10 @@ checkin_data = st.fixed_dictionaries(
         "body_area": st.sampled_from([None, "chest", "whole-body"]),
         "note": st.one_of(text, st.text(storable, max_size=400)),
         "context": st.lists(tag, max_size=4),
+        "intensity_after": st.one_of(st.none(), st.integers(0, 10)),
+        "would_help": st.sampled_from([None, "to-be-heard", "space", "custom"]),
+        "harsh_line": st.one_of(text, st.text(storable, max_size=500)),
+        "kind_line": text,
     }
 )
 zones = st.sampled_from(["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Pacific/Chatham", "UTC"])
@@ -127,14 +133,26 @@ zones = st.sampled_from(["Europe/Berlin", "America/New_York", "Asia/Kolkata", "P
     word_name=st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=20),
     definition=text,
     with_reminder=st.booleans(),
+    boundaries=st.lists(
+        st.tuples(
+            st.text(storable, min_size=1, max_size=500).filter(str.strip).map(str.strip),
+            st.lists(st.sampled_from(["rest", "space", "custom"]), max_size=3),
+        ),
+        max_size=3,
+        unique_by=lambda item: item[0],
+    ),
+    intentions=st.dictionaries(st.integers(0, 60), st.text(storable, min_size=1, max_size=280), max_size=3),
+    prompts=st.fixed_dictionaries({name: st.booleans() for name in services.PROFILE_PROMPTS}),
 )
 def test_export_import_export_is_identical_apart_from_account_ids(
-    db, rows, zone, moved_to, day_starts_at, word_name, definition, with_reminder
-):
+    db, rows, zone, moved_to, day_starts_at, word_name, definition, with_reminder, boundaries, intentions,
+    prompts,
+):  # fmt: skip
     with transaction.atomic():
         source = fresh_user("source", timezone=zone, day_starts_at=day_starts_at)
+        services.profile_update(profile=source.profile, **prompts)
         words = {}
-        for kind in ("emotion", "need", "sensation"):
+        for kind in ("emotion", "need", "sensation", "help"):
             extra = {"pleasantness": 0.25, "energy": -0.5} if kind == "emotion" else {}
             try:
                 words[kind] = services.vocabulary_word_create(
@@ -146,10 +164,21 @@ def test_export_import_export_is_identical_apart_from_account_ids(
                 ).slug
             except services.ValidationError:  # the name slugifies to a built-in word
                 words[kind] = None
+        words["would_help"] = words["help"]
         for row in rows:
             data = {key: (words.get(key) if value == "custom" else value) for key, value in row.items()}
             data["emotion"] = data["emotion"] or "calm"
             services.checkin_create(user=source, data=data)
+        for number, (words_of_it, needs) in enumerate(boundaries):
+            with time_machine.travel(NOW - dt.timedelta(days=number, minutes=3), tick=False):
+                needs = [words["need"] if slug == "custom" else slug for slug in needs]
+                practices.boundary_create(
+                    user=source, text=words_of_it, needs=[slug for slug in needs if slug]
+                )
+        for weeks_ago, step in intentions.items():
+            week = dt.date(2026, 11, 16) - dt.timedelta(weeks=weeks_ago)
+            with time_machine.travel(NOW - dt.timedelta(weeks=weeks_ago), tick=False):
+                practices.intention_set(user=source, week_start=week, text=step)
         if with_reminder:
             Reminder.objects.create(user=source, time=dt.time(2, 30), days=["sun"], window_minutes=15)
         if moved_to:  # a traveller: old check-ins keep the local dates of the zone they were made in
@@ -164,7 +193,7 @@ def test_export_import_export_is_identical_apart_from_account_ids(
         # CSV has no profile: the copy lives in the same zone, and then the files are byte for byte equal.
         csv_copy = fresh_user("csv-copy", timezone=moved_to or zone, day_starts_at=day_starts_at)
         for kind, slug in words.items():  # CSV carries no custom words: the copy makes its own first
-            if slug:
+            if slug and kind != "would_help":
                 word = services.VOCABULARY_MODELS[kind].objects.get(owner=source, slug=slug)
                 extra = {"pleasantness": 0.25, "energy": -0.5} if kind == "emotion" else {}
                 extra |= {"category": word.category} if kind == "need" else {}
@@ -394,13 +423,13 @@ def test_a_broken_attune_json_is_a_400_and_imports_nothing(bob, bob_client, vali
 def test_a_broken_late_row_rolls_back_everything_before_it(bob, bob_client):
     """A row count mismatch far down a CSV means the file is damaged: the good rows above are not kept."""
     header = export_text(bob_client, "csv").strip()  # bob has no check-ins: just the header
-    good = f"{uuid.uuid4()},2026-11-01T10:00:00+00:00,,2026-11-01,calm,3,,,,note,,app,,"
+    good = f"{uuid.uuid4()},2026-11-01T10:00:00+00:00,,2026-11-01,calm,3,,,,note,,app,,,,,,"
     response = upload(bob_client, f"{header}\r\n{good}\r\n{good[:45]}\r\n", name="x.csv")
 
     assert response.status_code == 400
     assert response.json() == {
         "file": [
-            "Row 3 has 2 columns instead of 14; the file may be cut off or damaged. Nothing was imported."
+            "Row 3 has 2 columns instead of 18; the file may be cut off or damaged. Nothing was imported."
         ]
     }
     _nothing_written(bob)
@@ -536,9 +565,235 @@ def test_an_import_issues_the_same_number_of_queries_for_10_or_200_rows(bob):
         assert result.imported == rows
         counts.append(len(queries))
 
-    # Reading: 1-4. vocabularies  5. the ids the account holds
-    # Settings: 6. savepoint  7. profile lock  8-9. fresh-account checks  10-12. the profile update (in its
-    # own savepoint)  13. release
-    # 14-17. vocabularies again (with the ids of custom words just created)
-    # Per chunk of imports.WRITE_CHUNK_ROWS: 18. savepoint  19. ids held  20. one executemany  21. release
-    assert counts[0] == counts[1] == 21, "\n".join(q["sql"][:70] for q in queries)
+    # Reading: 1-5. vocabularies (with helps)  6. the ids the account holds
+    # Settings: 7. savepoint  8. profile lock  9-10. fresh-account checks  11-13. the profile update (in its
+    # own savepoint)  14. release (a file without boundaries or intentions reads nothing for them)
+    # 15-19. vocabularies again (with the ids of custom words just created)
+    # Per chunk of imports.WRITE_CHUNK_ROWS: 20. savepoint  21. ids held  22. one executemany  23. release
+    assert counts[0] == counts[1] == 23, "\n".join(q["sql"][:70] for q in queries)
+
+
+# --- issue 14: the healing practices, losslessly -------------------------------------------------------
+
+
+@pytest.fixture
+def alices_practices(alice):
+    """Every kind of issue-14 data: the check-in fields, a custom help, boundaries, intentions, prompts."""
+    services.vocabulary_word_create(user=alice, kind="help", name="a long bath", definition="Warm water.")
+    services.vocabulary_word_create(user=alice, kind="need", name="quiet evenings", category="peace")
+    make_checkin(
+        alice, occurred_at=NOW - dt.timedelta(days=2), emotion="worthless", intensity=8, intensity_after=5,
+        would_help="a-long-bath", harsh_line="=I ruin everything",
+        kind_line="I made one mistake, | that's all.",
+    )  # fmt: skip
+    make_checkin(alice, occurred_at=NOW - dt.timedelta(hours=3), emotion="calm", would_help="to-be-heard")
+    with time_machine.travel(NOW - dt.timedelta(days=40), tick=False):
+        practices.boundary_create(user=alice, text="I leave when voices are raised.", needs=["safety"])
+    practices.boundary_create(user=alice, text="No calls after 9 pm.", needs=["quiet-evenings", "rest"])
+    with time_machine.travel(NOW - dt.timedelta(days=8), tick=False):
+        practices.intention_set(user=alice, week_start=dt.date(2026, 11, 9), text="One walk outside.")
+    practices.intention_set(user=alice, week_start=dt.date(2026, 11, 16), text="Ask for help once.")
+    services.profile_update(profile=alice.profile, prompt_naming=False, prompt_self_compassion=False)
+
+
+def test_a_round_trip_over_http_restores_every_practice(
+    alice, alice_client, bob, bob_client, alices_practices
+):
+    document = export_text(alice_client)
+
+    response = upload(bob_client, document)
+
+    assert response.status_code == 200, response.json()
+    assert (response.json()["imported"], response.json()["errors"]) == (2, [])
+    bob.profile.refresh_from_db()  # the client signs in as this very object
+    assert comparable(export_text(bob_client)) == comparable(document)
+    assert (bob.profile.prompt_naming, bob.profile.prompt_kind_line, bob.profile.prompt_self_compassion) == (
+        False, True, False,
+    )  # fmt: skip
+    worthless = CheckIn.objects.get(user=bob, emotion__slug="worthless")
+    assert (worthless.intensity_after, worthless.would_help.slug, worthless.would_help.owner) == (
+        5,
+        "a-long-bath",
+        bob,
+    )
+    assert worthless.harsh_line == "=I ruin everything"
+    boundaries = Boundary.objects.filter(user=bob).order_by("created_at")
+    assert [b.text for b in boundaries] == ["I leave when voices are raised.", "No calls after 9 pm."]
+    assert boundaries[0].created_at == NOW - dt.timedelta(days=40)  # the file's time, not the import's
+    assert sorted(boundaries[1].needs.values_list("slug", flat=True)) == ["quiet-evenings", "rest"]
+    assert boundaries[1].needs.get(slug="quiet-evenings").owner == bob
+    assert {b.uuid for b in boundaries}.isdisjoint(
+        Boundary.objects.filter(user=alice).values_list("uuid", flat=True)
+    )
+    assert list(Intention.objects.filter(user=bob).values_list("week_start", "text")) == [
+        (dt.date(2026, 11, 9), "One walk outside."),
+        (dt.date(2026, 11, 16), "Ask for help once."),
+    ]
+
+
+def test_importing_the_practices_twice_adds_nothing(alice, alice_client, bob, bob_client, alices_practices):
+    document = export_text(alice_client)
+
+    upload(bob_client, document)
+    again = upload(bob_client, document)
+
+    assert again.status_code == 200
+    assert (again.json()["imported"], again.json()["skipped"]) == (0, 2)
+    assert Boundary.objects.filter(user=bob).count() == 2
+    assert Intention.objects.filter(user=bob).count() == 2
+    assert Help.objects.filter(owner=bob).count() == 1
+
+
+def test_an_accounts_own_intention_for_a_week_is_kept(alice, alice_client, bob, bob_client, alices_practices):
+    practices.intention_set(user=bob, week_start=dt.date(2026, 11, 16), text="bob's own step")
+
+    upload(bob_client, export_text(alice_client))
+
+    assert dict(Intention.objects.filter(user=bob).values_list("week_start", "text")) == {
+        dt.date(2026, 11, 9): "One walk outside.",
+        dt.date(2026, 11, 16): "bob's own step",
+    }
+
+
+def test_an_export_from_before_the_practices_still_imports(alice, alice_client, bob, bob_client):
+    make_checkin(alice, occurred_at=NOW - dt.timedelta(days=1), need="rest", note="old")
+    document = json.loads(export_text(alice_client))
+    for key in ("boundaries", "intentions"):
+        del document[key]
+    del document["custom_words"]["helps"]
+    for name in services.PROFILE_PROMPTS:
+        del document["profile"][name]
+    for row in document["checkins"]:
+        for key in ("intensity_after", "would_help", "harsh_line", "kind_line"):
+            del row[key]
+
+    response = upload(bob_client, json.dumps(document))
+
+    assert response.status_code == 200, response.json()
+    assert (response.json()["imported"], response.json()["errors"]) == (1, [])
+    row = CheckIn.objects.get(user=bob)
+    assert (row.note, row.intensity_after, row.would_help, row.harsh_line, row.kind_line) == (
+        "old",
+        None,
+        None,
+        "",
+        "",
+    )
+    bob.profile.refresh_from_db()
+    assert bob.profile.prompt_naming is True
+
+
+def test_the_csv_columns_of_the_practices_round_trip_and_an_older_csv_still_imports(
+    alice, alice_client, bob, bob_client, alices_practices
+):
+    services.vocabulary_word_create(user=bob, kind="help", name="a long bath")
+    document = export_text(alice_client, "csv")
+    header = document.lstrip("\ufeff").split("\r\n")[0]
+    older = "\r\n".join(
+        [
+            ",".join(exports.CSV_COLUMNS_V1),
+            f"{uuid.uuid4()},2026-11-01T10:00:00+00:00,,2026-11-01,calm,3,,,,n,,app,,",
+        ]
+    )
+
+    new = upload(bob_client, document, name="x.csv")
+    old = upload(bob_client, older, name="old.csv")
+
+    assert header.split(",")[-4:] == ["intensity_after", "would_help", "harsh_line", "kind_line"]
+    assert (new.status_code, new.json()["imported"], new.json()["errors"]) == (200, 2, [])
+    assert (old.status_code, old.json()["imported"], old.json()["errors"]) == (200, 1, [])
+    worthless = CheckIn.objects.get(user=bob, emotion__slug="worthless")
+    assert (worthless.intensity_after, worthless.would_help.slug) == (5, "a-long-bath")
+    assert (worthless.harsh_line, worthless.kind_line) == (
+        "=I ruin everything",
+        "I made one mistake, | that's all.",
+    )
+    assert CheckIn.objects.get(user=bob, note="n").intensity_after is None
+
+
+BAD_PRACTICE_ROWS = [
+    ({"intensity_after": 11}, "'intensity_after' must be a whole number from 0 to 10, or empty."),
+    ({"intensity_after": -1}, "'intensity_after' must be a whole number from 0 to 10, or empty."),
+    ({"intensity_after": "x"}, "'intensity_after' must be a whole number from 0 to 10, or empty."),
+    ({"intensity_after": True}, "'intensity_after' must be a whole number from 0 to 10, or empty."),
+    ({"would_help": "a-pony"}, "Unknown help 'a-pony'."),
+    ({"would_help": "bobs-help"}, "Unknown help 'bobs-help'."),  # another account's custom help
+    ({"harsh_line": "x" * 501}, "A harsh or kinder line is longer than 500 characters."),
+    ({"kind_line": 5}, "'kind_line' must be text."),
+    ({"kind_line": "a\x00b"}, "A harsh or kinder line holds a NUL character or invalid text."),
+]
+
+
+@pytest.mark.parametrize(("overrides", "message"), BAD_PRACTICE_ROWS)
+def test_a_row_with_a_bad_practice_value_is_reported_and_skipped(
+    alice, alice_client, bob, overrides, message
+):
+    services.vocabulary_word_create(user=bob, kind="help", name="bobs help")
+    document = json.loads(export_text(alice_client))
+    good = {
+        "id": str(uuid.uuid4()),
+        "occurred_at": "2026-11-20T10:00:00+00:00",
+        "emotion": "calm",
+        "intensity": 3,
+    }
+    document["checkins"] = [good, {**good, "id": str(uuid.uuid4()), **overrides}]
+
+    response = upload(alice_client, json.dumps(document))
+
+    assert response.json()["errors"] == [{"row": 2, "message": message}]
+    assert response.json()["imported"] == 1
+    assert CheckIn.objects.filter(user=alice).count() == 1
+
+
+def test_a_bad_csv_intensity_after_is_a_row_error(alice, alice_client):
+    header = ",".join(exports.CSV_COLUMNS)
+    row = f"{uuid.uuid4()},2026-11-01T10:00:00+00:00,,2026-11-01,calm,3,,,,n,,app,,,eleven,,,"
+
+    response = upload(alice_client, f"{header}\r\n{row}\r\n", name="x.csv")
+
+    assert response.json()["errors"] == [
+        {"row": 2, "message": "'intensity_after' must be a whole number from 0 to 10, or empty."}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mangle", "message"),
+    [
+        (lambda d: d.update(boundaries={}), "The boundaries of this Attune export are not a list."),
+        (lambda d: d["boundaries"][0].update(text=""), "Boundary #1 has an invalid text."),
+        (lambda d: d["boundaries"][0].update(text="x" * 501), "Boundary #1 has an invalid text."),
+        (lambda d: d["boundaries"][0].update(needs="rest"), "Boundary #1 has invalid needs."),
+        (lambda d: d["boundaries"][0].update(id="nope"), "Boundary #1 has an invalid id or time."),
+        (
+            lambda d: d["boundaries"][0].update(needs=["no-such-need"]),
+            "A boundary of this Attune export names an unknown need 'no-such-need'.",
+        ),
+        (
+            lambda d: d["intentions"][0].update(week_start="2026-13-01"),
+            "Intention #1 has an invalid week or time.",
+        ),
+        (lambda d: d["intentions"][0].update(text="x" * 281), "Intention #1 has an invalid text."),
+        (
+            lambda d: d["profile"].update(prompt_naming="yes"),
+            "The profile's 'prompt_naming' of this Attune export is invalid.",
+        ),
+        (
+            lambda d: d["custom_words"].update(helps=[{"slug": "", "name": ""}]),
+            "Custom help #1 needs a slug and a name.",
+        ),
+    ],
+)
+def test_a_broken_practices_section_is_a_400_and_imports_nothing(
+    alice, alice_client, bob, bob_client, alices_practices, mangle, message
+):
+    document = json.loads(export_text(alice_client))
+    mangle(document)
+
+    response = upload(bob_client, json.dumps(document))
+
+    assert response.status_code == 400
+    assert response.json() == {"file": [message]}
+    _nothing_written(bob)
+    assert not Boundary.objects.filter(user=bob).exists()
+    assert not Intention.objects.filter(user=bob).exists()
+    assert not Help.objects.filter(owner=bob).exists()

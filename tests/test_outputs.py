@@ -45,7 +45,11 @@ def conforms(value, schema: dict, components: dict, path: str = "$") -> None:
     if "enum" in schema:
         assert value in schema["enum"], f"{path}: {value!r} not in {schema['enum']}"
     kind = schema.get("type")
-    if kind == "object":
+    if kind == "object" and "properties" not in schema:  # a map (DictField): every value of one schema
+        assert isinstance(value, dict), path
+        for name, item in value.items():
+            conforms(item, schema["additionalProperties"], components, f"{path}.{name}")
+    elif kind == "object":
         assert isinstance(value, dict), path
         assert set(value) == set(schema["properties"]), f"{path}: {set(value) ^ set(schema['properties'])}"
         for name, item in value.items():
@@ -149,3 +153,45 @@ def test_the_conformance_check_can_fail(components):
         conforms({"slug": "x", "count": 1}, components["TopWord"], components)  # name missing
     with pytest.raises(AssertionError):
         conforms({"slug": "x", "name": "X", "count": None}, components["TopWord"], components)
+
+
+@pytest.mark.parametrize("needs", [["rest", "connection"], []], ids=["with needs", "without"])
+def test_a_boundary_as_output_is_what_the_schema_and_the_serializer_say(
+    alice, alice_session, components, needs
+):
+    from tracker import practices
+
+    boundary = practices.boundary_create(user=alice, text="I leave when voices are raised.", needs=needs)
+
+    output = s.boundary_output(boundary)
+
+    assert output == s.BoundaryOutput(boundary).data
+    conforms(output, components["BoundaryOutput"], components)
+    listed = as_json(alice_session, "/api/boundaries/")
+    assert listed == [output]
+    for item in listed:
+        conforms(item, components["BoundaryOutput"], components)
+
+
+@pytest.mark.parametrize("text", ["One walk outside.", ""], ids=["set", "none set"])
+def test_an_intention_as_output_is_what_the_schema_says(alice, alice_session, components, text):
+    if text:
+        alice_session.put("/api/intentions/2026-11-16", {"text": text}, format="json")
+
+    output = as_json(alice_session, "/api/intentions/2026-11-18")
+
+    conforms(output, components["IntentionOutput"], components)
+    assert output["week_start"] == "2026-11-16"
+    assert (output["updated_at"] is None) == (not text)
+
+
+def test_the_vocabulary_with_the_practices_matches_the_schema(alice, alice_session, components):
+    from tracker import services
+
+    services.vocabulary_word_create(user=alice, kind="help", name="a long bath")
+
+    vocabulary = as_json(alice_session, "/api/vocabulary")
+
+    conforms(vocabulary, components["VocabularyOutput"], components)
+    assert vocabulary["helps"]
+    assert vocabulary["self_compassion"]["default"]

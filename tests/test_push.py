@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tests.factories import make_checkin
 from tests.reminder_kit import Browser, FakePushService, make_reminder, make_subscription
-from tracker import dispatcher, push
+from tracker import dispatcher, practices, push
 from tracker.models import PushSubscription
 
 NOT_FOUND = {"detail": "Not found."}
@@ -167,7 +167,12 @@ def test_push_endpoints_need_a_signed_in_user(db, anon_client):
 
 
 def test_a_reminder_sends_an_encrypted_generic_prompt_with_a_ttl_and_a_vapid_signature(alice, service):
-    make_checkin(alice, note="I felt humiliated at the meeting", need="respect")
+    make_checkin(
+        alice, note="I felt humiliated at the meeting", need="respect", harsh_line="harsh-sentinel",
+        kind_line="kind-sentinel", would_help="an-apology",
+    )  # fmt: skip
+    practices.boundary_create(user=alice, text="boundary-sentinel", needs=["respect"])
+    practices.intention_set(user=alice, week_start=dt.date(2026, 11, 16), text="intention-sentinel")
     now = timezone.now()
     make_reminder(alice, label="after the meeting with Tom", due_at=now - dt.timedelta(seconds=30))
     subscription = make_subscription(alice, service, "alice-phone")
@@ -191,7 +196,10 @@ def test_a_reminder_sends_an_encrypted_generic_prompt_with_a_ttl_and_a_vapid_sig
         "body": "Time for a gentle check-in",
         "url": "/#checkin",
     }
-    for private in (b"humiliated", b"respect", b"Tom", b"meeting"):
+    for private in (
+        b"humiliated", b"respect", b"Tom", b"meeting", b"harsh-sentinel", b"kind-sentinel", b"apology",
+        b"boundary-sentinel", b"intention-sentinel",
+    ):  # fmt: skip
         assert private not in plaintext
     subscription.refresh_from_db()
     assert subscription.last_success_at == now

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_checkin, make_custom_emotion
-from tracker import report
+from tracker import practices, report
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 PAGE_HEADINGS = [
@@ -183,17 +183,30 @@ def test_the_report_requires_authentication(anon_client):
 @pytest.mark.parametrize("checkins", [3, 30])
 def test_the_report_issues_a_fixed_number_of_queries(alice, alice_session, checkins):
     for hour in range(checkins):
-        make_checkin(alice, occurred_at=NOW - dt.timedelta(hours=hour * 5 + 1), need="rest", note="n")
+        make_checkin(
+            alice, occurred_at=NOW - dt.timedelta(hours=hour * 5 + 1), need="rest", note="n",
+            intensity_after=2, would_help="space", harsh_line="h", kind_line="k",
+        )  # fmt: skip
+    for number in range(checkins // 3):
+        practices.boundary_create(user=alice, text=f"boundary {number}", needs=["rest", "space"])
+        practices.intention_set(
+            user=alice, week_start=dt.date(2026, 11, 16) - dt.timedelta(weeks=number), text="i"
+        )
 
     with CaptureQueriesContext(connection) as queries:
-        pdf_pages(alice_session.get("/api/report.pdf?include_notes=true"))
+        pdf_pages(
+            alice_session.get(
+                "/api/report.pdf?include_notes=true&include_kind_lines=true&include_intentions=true"
+            )
+        )
 
     # 1. the session  2. its user with the profile joined in (zone, week start)
     # 3. the series (range_trends)  4. days with a check-in
     # 5-9. emotions, needs, body areas, sensations, emotion–need pairs
-    # 10-13. week_trends of each week in the range (26 Oct to 22 Nov: four Monday-to-Sunday weeks)
-    # 14. notes
-    assert len(queries) == 14, [q["sql"] for q in queries.captured_queries]
+    # 10. the naming effect  11. what would help  12-13. boundaries and their needs
+    # 14-17. week_trends of each week in the range (26 Oct to 22 Nov: four Monday-to-Sunday weeks)
+    # 18. notes  19. kinder lines  20. intentions
+    assert len(queries) == 20, [q["sql"] for q in queries.captured_queries]
 
 
 def test_making_the_report_logs_nothing_of_the_notes(alice, alice_client, alices_weeks, caplog):
@@ -220,3 +233,105 @@ def test_the_notes_pages_are_bounded_and_keep_the_newest_notes(alice, alice_clie
     assert "Only the newest note of this range fits here; the export has all of them." in pages[5]
     assert "note 0" in pages[5]
     assert "note 1" not in "".join(pages[5:])
+
+
+# --- issue 14: naming, what would help, boundaries; kinder lines and intentions only when ticked ----
+
+
+@pytest.fixture
+def alices_practices(alice):
+    """A week of named check-ins with what would help, two boundaries, kinder lines and intentions."""
+    for day, (before, after, help_slug) in enumerate(
+        [(8, 5, "to-be-heard"), (7, 5, "to-be-heard"), (6, 5, "space")]
+    ):
+        make_checkin(
+            alice, occurred_at=dt.datetime(2026, 11, 16 + day, 8, 0, tzinfo=dt.UTC), emotion="worthless",
+            intensity=before, intensity_after=after, would_help=help_slug,
+            harsh_line=f"harsh-sentinel-{day} I ruin everything",
+            kind_line=f"kind-sentinel-{day} I am learning",
+        )  # fmt: skip
+    practices.boundary_create(user=alice, text="I leave when voices are raised.", needs=["safety", "respect"])
+    practices.boundary_create(user=alice, text="No work messages after 8 pm.", needs=[])
+    practices.intention_set(user=alice, week_start=dt.date(2026, 11, 16), text="intention-sentinel one walk")
+    practices.intention_set(user=alice, week_start=dt.date(2026, 8, 3), text="out of range intention")
+
+
+def test_the_report_shows_naming_what_would_help_and_boundaries(alice, alice_client, alices_practices):
+    pages = pdf_pages(alice_client.get("/api/report.pdf"))
+
+    assert len(pages) == 6
+    text = "\n".join(pages)
+    practice_page = " ".join(pages[5].split())  # wrapped lines joined
+    assert "Naming, what would help, and boundaries" in practice_page
+    # (8 + 7 + 6) / 3 = 7.0 before, 5.0 after
+    assert "In 3 check-ins the intensity was noted again once the feeling was named" in practice_page
+    assert "7.0 before and 5.0 after" in practice_page
+    assert "to be heard" in practice_page
+    assert "space" in practice_page
+    assert "I leave when voices are raised. (protects: respect, safety)" in practice_page
+    assert "No work messages after 8 pm." in practice_page
+    assert "Naming it seemed to soften it a little: 7 → 5 on average." in pages[4]
+    assert "What would help most often: to be heard." in pages[4]
+    for private in ("harsh-sentinel", "kind-sentinel", "intention-sentinel"):
+        assert private not in text
+    assert "Kinder lines are included" not in pages[0]
+
+
+def test_kinder_lines_and_intentions_appear_only_when_ticked(alice, alice_client, alices_practices):
+    kind = pdf_pages(alice_client.get("/api/report.pdf?include_kind_lines=true"))
+    intentions = pdf_pages(alice_client.get("/api/report.pdf?include_intentions=true"))
+    both = pdf_pages(
+        alice_client.get("/api/report.pdf?include_kind_lines=true&include_intentions=true&include_notes=true")
+    )
+
+    assert len(kind) == len(intentions) == 7
+    assert "Kinder lines" in kind[6]
+    assert "Harsh: harsh-sentinel-0 I ruin everything" in kind[6]
+    assert "Kinder: kind-sentinel-2 I am learning" in kind[6]
+    assert "Kinder lines are included, by the person's choice." in kind[0]
+    assert "intention-sentinel" not in "\n".join(kind)
+    assert "Intentions" in intentions[6]
+    assert "Week of 16 November 2026" in intentions[6]
+    assert "intention-sentinel one walk" in intentions[6]
+    assert "out of range intention" not in "\n".join(intentions)
+    assert "kind-sentinel" not in "\n".join(intentions)
+    assert [
+        heading in page
+        for heading, page in zip(["Kinder lines", "Intentions", "Notes"], both[6:], strict=True)
+    ]
+    assert len(both) == 9
+
+
+def test_ticking_kinder_lines_and_intentions_without_any_says_so(charlie_client):
+    pages = pdf_pages(charlie_client.get("/api/report.pdf?include_kind_lines=true&include_intentions=1"))
+
+    assert len(pages) == 7  # no practices page: nothing named, no helps, no boundaries
+    assert "No kinder lines in this range." in pages[5]
+    assert "No intentions in this range." in pages[6]
+
+
+def test_another_users_practices_never_reach_the_report(alice, alice_client, bob):
+    make_checkin(
+        bob,
+        occurred_at=NOW - dt.timedelta(days=1),
+        intensity_after=1,
+        would_help="comfort",
+        harsh_line="bob-harsh",
+    )
+    practices.boundary_create(user=bob, text="bob-boundary")
+    practices.intention_set(user=bob, week_start=dt.date(2026, 11, 16), text="bob-intention")
+
+    text = "\n".join(
+        pdf_pages(alice_client.get("/api/report.pdf?include_kind_lines=true&include_intentions=true"))
+    )
+
+    for private in ("bob-harsh", "bob-boundary", "bob-intention", "comfort"):
+        assert private not in text
+
+
+@pytest.mark.parametrize("name", ["include_kind_lines", "include_intentions"])
+def test_a_bad_include_flag_is_a_400(alice_client, name):
+    response = alice_client.get(f"/api/report.pdf?{name}=perhaps")
+
+    assert response.status_code == 400
+    assert response.json() == {name: ["Must be a valid boolean."]}

@@ -94,7 +94,11 @@ def test_ids_in_paths_are_uuid_strings(openapi):
 def test_the_words_a_checkin_may_leave_out_are_nullable(openapi):
     checkin = openapi["components"]["schemas"]["CheckInOutput"]["properties"]
 
-    assert all(checkin[field].get("nullable") for field in ("need", "sensation", "body_area"))
+    assert all(
+        checkin[field].get("nullable")
+        for field in ("need", "sensation", "body_area", "would_help", "intensity_after")
+    )
+    assert not any(checkin[field].get("nullable") for field in ("harsh_line", "kind_line"))
     assert not checkin["emotion"].get("nullable")
 
 

@@ -459,3 +459,127 @@ def test_weeks_grouped_in_sql_start_where_python_says_they_start(db, week_starts
         start = max(trends.week_start_for(first + dt.timedelta(days=i), week_starts_on=week_starts_on), first)
         expected[start.isoformat()] = expected.get(start.isoformat(), 0) + 1
     assert [(b["start"], b["count"]) for b in data["buckets"]] == list(expected.items())
+
+
+# --- issue 14: naming effect and what would help ---------------------------------------------------
+
+
+@pytest.fixture
+def fay(db):
+    """Berlin, weeks from Monday; the week of 20 Oct 2025 ends on the night clocks went back (26 Oct,
+    01:00 UTC: 03:00 CEST -> 02:00 CET), so the same wall time 02:30 happens twice in it."""
+    user = make_user("fay", timezone="Europe/Berlin")
+    with time_machine.travel(at(2025, 11, 10), tick=False):
+        # Last week: named too, but not this week's.
+        make_checkin(user, occurred_at=at(2025, 10, 15, 9), emotion="sad", intensity=2, intensity_after=1)
+        make_checkin(
+            user, occurred_at=at(2025, 10, 20, 8), emotion="anxious", intensity=8, intensity_after=5,
+            would_help="to-be-heard",
+        )  # fmt: skip
+        # 02:30 CEST and 02:30 CET on Sunday 26 Oct: both this week.
+        make_checkin(
+            user, occurred_at=at(2025, 10, 26, 0, 30), emotion="sad", intensity=7, intensity_after=6,
+            would_help="to-be-heard",
+        )  # fmt: skip
+        make_checkin(
+            user, occurred_at=at(2025, 10, 26, 1, 30), emotion="sad", intensity=6, intensity_after=3,
+            would_help="space",
+        )  # fmt: skip
+        # 23:30 CET on Sunday: this week; not named again, so not in the naming effect.
+        make_checkin(
+            user,
+            occurred_at=at(2025, 10, 26, 22, 30),
+            emotion="lonely",
+            intensity=5,
+            would_help="to-be-heard",
+        )
+        # 00:30 CET on Monday 27 Oct: next week.
+        make_checkin(
+            user, occurred_at=at(2025, 10, 26, 23, 30), emotion="calm", intensity=9, intensity_after=1,
+            would_help="rest",
+        )  # fmt: skip
+    return user
+
+
+def test_the_naming_effect_and_helps_match_hand_computed_values_across_dst(fay):
+    week = client_for(fay).get("/api/trends/week", {"start": "2025-10-20"}).json()
+
+    assert (week["start"], week["end"], week["count"]) == ("2025-10-20", "2025-10-26", 4)
+    # anxious 8 -> 5, sad 7 -> 6, sad 6 -> 3: (8 + 7 + 6) / 3 and (5 + 6 + 3) / 3
+    assert week["naming_effect"] == {"count": 3, "mean_before": 7.0, "mean_after": 4.667}
+    assert week["top_helps"] == [{"slug": "to-be-heard", "count": 3}, {"slug": "space", "count": 1}]
+    assert week["help_pairs"] == [
+        {"emotion": "anxious", "help": "to-be-heard", "count": 1},
+        {"emotion": "lonely", "help": "to-be-heard", "count": 1},
+        {"emotion": "sad", "help": "space", "count": 1},
+        {"emotion": "sad", "help": "to-be-heard", "count": 1},
+    ]
+    assert week["summary"][-2:] == [
+        "Naming it seemed to soften it a little: 7 → 5 on average.",
+        "What would help most often: to be heard.",
+    ]
+    assert 2 <= len(week["summary"]) <= 6
+
+
+def test_the_next_week_counts_only_its_own_named_check_in(fay):
+    week = client_for(fay).get("/api/trends/week", {"start": "2025-10-27"}).json()
+
+    assert week["naming_effect"] == {"count": 1, "mean_before": 9.0, "mean_after": 1.0}
+    assert week["top_helps"] == [{"slug": "rest", "count": 1}]
+    assert not any(sentence.startswith("Naming it") for sentence in week["summary"])  # one is too few
+    assert week["summary"][-1] == "What would help most often: rest."
+
+
+@pytest.mark.parametrize(
+    ("pairs", "said"),
+    [
+        ([(7, 5), (7, 5), (7, 5)], "Naming it seemed to soften it a little: 7 → 5 on average."),
+        ([(6, 6), (6, 6), (6, 6)], None),  # the same
+        ([(3, 6), (4, 6), (5, 6)], None),  # stronger once named: nothing, never a judgment
+        ([(6, 6), (7, 6), (6, 6)], None),  # 6.33 -> 6: lower, but not by a whole point
+        ([(8, 2), (9, 1)], None),  # two are too few
+        (
+            [(8, 7), (8, 7), (7, 6), (7, 6)],
+            "Naming it seemed to soften it a little: 8 → 7 on average.",
+        ),  # 7.5 -> 6.5
+    ],
+)
+def test_the_naming_sentence_is_said_only_when_it_softened_over_three_or_more(db, pairs, said):
+    user = make_user("gil")
+    with time_machine.travel(at(2026, 3, 20), tick=False):
+        for number, (before, after) in enumerate(pairs):
+            make_checkin(
+                user, occurred_at=at(2026, 3, 16, 8 + number), emotion="sad", intensity=before,
+                intensity_after=after,
+            )  # fmt: skip
+
+    week = client_for(user).get("/api/trends/week", {"start": "2026-03-16"}).json()
+
+    assert week["naming_effect"]["count"] == len(pairs)
+    assert week["naming_effect"]["mean_before"] == round(sum(b for b, _ in pairs) / len(pairs), 3)
+    naming = [sentence for sentence in week["summary"] if sentence.startswith("Naming it")]
+    assert naming == ([said] if said else [])
+    assert not any(sentence.startswith("What would help") for sentence in week["summary"])
+
+
+def test_a_week_without_named_check_ins_has_a_null_naming_effect(db):
+    user = make_user("hal")
+    with time_machine.travel(at(2026, 3, 20), tick=False):
+        make_checkin(user, occurred_at=at(2026, 3, 16, 8), emotion="sad", intensity=4)
+
+    week = client_for(user).get("/api/trends/week", {"start": "2026-03-16"}).json()
+
+    assert week["naming_effect"] == {"count": 0, "mean_before": None, "mean_after": None}
+    assert week["top_helps"] == []
+    assert week["help_pairs"] == []
+
+
+def test_week_trends_with_helps_still_take_one_query_beyond_authentication(fay):
+    client = session_client_for(fay)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/trends/week", {"start": "2025-10-20"})
+
+    assert response.status_code == 200
+    assert response.json()["top_helps"]
+    # 1. the session  2. its user with the profile  3. the check-ins of both weeks, helps joined in
+    assert len(queries) == 3, [q["sql"] for q in queries]

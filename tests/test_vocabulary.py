@@ -47,7 +47,7 @@ def test_interpretation_words_point_to_feelings_and_needs_underneath():
 
 @pytest.mark.django_db
 def test_loading_the_vocabulary_again_changes_nothing():
-    before = {model: model.objects.count() for model in (Emotion, Need, Sensation, BodyArea)}
+    before = {model: model.objects.count() for model in (Emotion, Need, Sensation, BodyArea, Help)}
     links = Emotion.suggested_needs.through.objects.count()
 
     counts = load_builtin_vocabulary()
@@ -55,6 +55,7 @@ def test_loading_the_vocabulary_again_changes_nothing():
     assert {model: model.objects.count() for model in before} == before
     assert Emotion.suggested_needs.through.objects.count() == links
     assert counts["emotions"] == len(read("emotions"))
+    assert counts["helps"] == len(read("helps"))
 
 
 @pytest.mark.django_db

@@ -15,7 +15,8 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from tracker.models import CheckIn, Emotion, Need, Profile, Reminder, Sensation
+from tracker import practices
+from tracker.models import CheckIn, Emotion, Help, Intention, Need, Profile, Reminder, Sensation
 
 EXPORT_FORMAT = "attune-export"
 EXPORT_VERSION = 1
@@ -36,11 +37,16 @@ CHECKIN_VALUES = (
     "body_area__slug",
     "note",
     "context",
+    "intensity_after",
+    "would_help__slug",
+    "harsh_line",
+    "kind_line",
     "source",
     "created_at",
     "updated_at",
 )
-CSV_COLUMNS = (
+# Attune CSV as written before issue 14; its import still reads it (the new columns come last).
+CSV_COLUMNS_V1 = (
     "id",
     "occurred_at",
     "occurred_at_local",
@@ -56,6 +62,7 @@ CSV_COLUMNS = (
     "created_at",
     "updated_at",
 )
+CSV_COLUMNS = (*CSV_COLUMNS_V1, "intensity_after", "would_help", "harsh_line", "kind_line")
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection). Such cells get a
 # leading apostrophe; so do cells that already start with one, which keeps the escape reversible: the
 # Attune CSV import removes exactly one leading apostrophe from every cell.
@@ -78,8 +85,8 @@ def _checkin_rows(*, user: AbstractBaseUser) -> Iterator[tuple]:
 
 
 def _checkin_dict(row: tuple) -> dict[str, Any]:
-    (uuid, occurred_at, local_date, emotion, intensity, need, sensation, body_area, note, context, source,
-     created_at, updated_at) = row  # fmt: skip
+    (uuid, occurred_at, local_date, emotion, intensity, need, sensation, body_area, note, context,
+     intensity_after, would_help, harsh_line, kind_line, source, created_at, updated_at) = row  # fmt: skip
     return {
         "id": str(uuid),
         "occurred_at": isoformat(occurred_at),
@@ -91,6 +98,10 @@ def _checkin_dict(row: tuple) -> dict[str, Any]:
         "body_area": body_area,
         "note": note,
         "context": context,
+        "intensity_after": intensity_after,
+        "would_help": would_help,
+        "harsh_line": harsh_line,
+        "kind_line": kind_line,
         "source": source,
         "created_at": isoformat(created_at),
         "updated_at": isoformat(updated_at),
@@ -105,11 +116,14 @@ def _profile(*, user: AbstractBaseUser, profile: Profile) -> dict[str, Any]:
         "day_starts_at": profile.day_starts_at,
         "week_starts_on": profile.week_starts_on,
         "paused_until": isoformat(profile.paused_until),
+        "prompt_naming": profile.prompt_naming,
+        "prompt_kind_line": profile.prompt_kind_line,
+        "prompt_self_compassion": profile.prompt_self_compassion,
     }
 
 
 def _custom_words(*, user: AbstractBaseUser) -> dict[str, list[dict[str, Any]]]:
-    """The user's own vocabulary (3 queries); built-in words are referenced by slug only."""
+    """The user's own vocabulary (4 queries); built-in words are referenced by slug only."""
     return {
         "emotions": list(
             Emotion.objects.filter(owner=user)
@@ -122,7 +136,38 @@ def _custom_words(*, user: AbstractBaseUser) -> dict[str, list[dict[str, Any]]]:
         "sensations": list(
             Sensation.objects.filter(owner=user).order_by("slug").values("slug", "name", "definition")
         ),
+        "helps": list(Help.objects.filter(owner=user).order_by("slug").values("slug", "name", "definition")),
     }
+
+
+def _boundaries(*, user: AbstractBaseUser) -> list[dict[str, Any]]:
+    """Boundaries with their need slugs, oldest first (2 queries; 1 when there are none)."""
+    rows = reversed(practices.boundaries_for_user(user=user))
+    return [
+        {
+            "id": str(boundary.uuid),
+            "text": boundary.text,
+            "needs": [need.slug for need in boundary.needs.all()],
+            "created_at": isoformat(boundary.created_at),
+            "updated_at": isoformat(boundary.updated_at),
+        }
+        for boundary in rows
+    ]
+
+
+def _intentions(*, user: AbstractBaseUser) -> list[dict[str, Any]]:
+    """Weekly intentions, oldest week first (1 query)."""
+    rows = (
+        Intention.objects.filter(user=user).order_by("week_start").values("week_start", "text", "updated_at")
+    )
+    return [
+        {
+            "week_start": row["week_start"].isoformat(),
+            "text": row["text"],
+            "updated_at": isoformat(row["updated_at"]),
+        }
+        for row in rows
+    ]
 
 
 def _reminders(*, user: AbstractBaseUser) -> list[dict[str, Any]]:
@@ -136,7 +181,8 @@ def _reminders(*, user: AbstractBaseUser) -> list[dict[str, Any]]:
 
 
 def export_json(*, user: AbstractBaseUser, profile: Profile, now: dt.datetime) -> Iterator[str]:
-    """The lossless Attune JSON export as text chunks (5 queries: 3 vocabularies, reminders, check-ins).
+    """The lossless Attune JSON export as text chunks (9 queries: 4 vocabularies, reminders, boundaries
+    and their needs, intentions, check-ins).
 
     The document is one JSON object; check-ins come last, one serialized row at a time."""
     head = {
@@ -146,6 +192,8 @@ def export_json(*, user: AbstractBaseUser, profile: Profile, now: dt.datetime) -
         "profile": _profile(user=user, profile=profile),
         "custom_words": _custom_words(user=user),
         "reminders": _reminders(user=user),
+        "boundaries": _boundaries(user=user),
+        "intentions": _intentions(user=user),
     }
     opening = json.dumps(head, ensure_ascii=False, indent=1)
     yield opening[: opening.rindex("}")].rstrip() + ',\n "checkins": ['
@@ -203,6 +251,10 @@ def export_csv(*, user: AbstractBaseUser, profile: Profile) -> Iterator[str]:
                 item["source"],
                 item["created_at"],
                 item["updated_at"],
+                "" if item["intensity_after"] is None else str(item["intensity_after"]),
+                item["would_help"] or "",
+                item["harsh_line"],
+                item["kind_line"],
             )
         )
     yield buffer.getvalue()

@@ -2,8 +2,9 @@
 
 Pages: a cover (range, counts, how to read the numbers); the trend over the range (pleasantness and
 energy with a rolling mean, check-ins and intensity); feelings and unmet needs as tables; body areas,
-sensations and emotion–need pairs; the summary in plain words, for the range and week by week; and,
-only when the person asks for them, their notes.
+sensations and emotion–need pairs; the summary in plain words, for the range and week by week; when
+there is any, naming, what would help and the person's boundaries; and, only when the person asks for
+them, their kinder lines (harsh -> kind), their weekly intentions and their notes.
 
 What the pages show comes from tracker.report_data (`resolve_report_range` and `report_data` are
 imported here too, so `tracker.report` stays the report's one entry point). The pictures are vector
@@ -100,7 +101,7 @@ def _share(count: int, total: int) -> str:
     return f"{100 * count / total:.0f} %" if total else ""
 
 
-def _cover(data: dict[str, Any], *, include_notes: bool, today: dt.date):
+def _cover(data: dict[str, Any], *, include_notes: bool, today: dt.date, extras: tuple[str, ...] = ()):
     series = data["series"]
     figure = _page("Check-in summary", f"From Attune, prepared on {long_date(today)}")
     _text(figure, LEFT, 0.86, f"{long_date(data['from'])} – {long_date(data['to'])}", fontsize=15, va="top")
@@ -135,6 +136,7 @@ def _cover(data: dict[str, Any], *, include_notes: bool, today: dt.date):
             "Private notes are included at the end of this report."
             if include_notes
             else "Private notes are not included in this report.",
+            *(f"{extra} are included, by the person's choice." for extra in extras),
         ],
         y=y - 0.035,
     )
@@ -260,6 +262,95 @@ def _summary_page(data: dict[str, Any]):
     return figure
 
 
+def _practices_page(data: dict[str, Any]):
+    """Naming, what would help and the boundaries, when there is any of them (else no page)."""
+    effect, helps, boundaries = data["naming_effect"], data["helps"], data["boundaries"]
+    if not (effect["count"] or helps or boundaries):
+        return None
+    figure = _page("Naming, what would help, and boundaries")
+    y = 0.88
+    if effect["count"]:
+        checkins = "one check-in" if effect["count"] == 1 else f"{effect['count']} check-ins"
+        lines = [
+            f"In {checkins} the intensity was noted again once the feeling was named: on average "
+            f"{effect['mean_before']:.1f} before and {effect['mean_after']:.1f} after, out of 10."
+        ]
+        y = _paragraphs(figure, lines, y=y)
+    if helps:
+        y = _table(
+            figure,
+            y=y - 0.01,
+            title="What would help",
+            headers=["what would help", "times"],
+            rows=[[h["name"], str(h["count"])] for h in helps[:8]],
+            columns=[LEFT, RIGHT],
+        )
+    if boundaries:
+        _text(figure, LEFT, y - 0.01, "Boundaries", fontsize=13, fontweight="bold", va="top")
+        y -= 0.045
+        for number, boundary in enumerate(boundaries):
+            if y < 0.1:
+                more = len(boundaries) - number
+                _text(figure, LEFT, y, f"… and {more} more in the app.", fontsize=10, va="top")
+                break
+            needs = f" (protects: {', '.join(boundary['needs'])})" if boundary["needs"] else ""
+            y = _paragraphs(figure, [f"• {boundary['text']}{needs}"], y=y, size=10)
+    return figure
+
+
+def _line_pages(title: str, subtitle: str, blocks: list[list[str]], empty: str) -> Iterator[Any]:
+    """Blocks of text lines over as many pages as they need, up to NOTES_PAGES_MAX (newest kept)."""
+    budget = NOTES_PAGES_MAX * NOTES_LINES_PER_PAGE - 1
+    kept: list[list[str]] = []
+    used = 0
+    for block in reversed(blocks):
+        if used + len(block) > budget:
+            break
+        kept.append(block)
+        used += len(block)
+    lines = [] if len(kept) == len(blocks) else ["Only the newest fit here; the export has all of them."]
+    for block in reversed(kept):
+        lines.extend(block)
+    pages = [lines[i : i + NOTES_LINES_PER_PAGE] for i in range(0, len(lines), NOTES_LINES_PER_PAGE)]
+    pages = pages or [[empty]]
+    for number, page_lines in enumerate(pages, start=1):
+        figure = _page(title, f"{subtitle} (page {number} of {len(pages)})")
+        y = 0.88
+        for text in page_lines:
+            _text(figure, LEFT, y, text, fontsize=9.5, va="top")
+            y -= 0.0155
+        yield figure
+
+
+def _wrapped(text: str, *, indent: str = "") -> list[str]:
+    return [indent + part for part in textwrap.wrap(text, width=95 - len(indent)) or [""]]
+
+
+def _kind_line_pages(data: dict[str, Any]) -> Iterator[Any]:
+    blocks = []
+    for occurred_at, emotion, harsh, kind in data["kind_lines"]:
+        local = occurred_at.astimezone(data["zone"])
+        block = [f"{long_date(local.date())} – {emotion}"]
+        if harsh:
+            block += _wrapped(f"Harsh: {harsh}", indent="  ")
+        if kind:
+            block += _wrapped(f"Kinder: {kind}", indent="  ")
+        blocks.append([*block, ""])
+    yield from _line_pages(
+        "Kinder lines", "A harsh inner line, rewritten more kindly; shared by choice", blocks,
+        "No kinder lines in this range.",
+    )  # fmt: skip
+
+
+def _intention_pages(data: dict[str, Any]) -> Iterator[Any]:
+    blocks = [
+        [f"Week of {long_date(week)}", *_wrapped(text, indent="  "), ""] for week, text in data["intentions"]
+    ]
+    yield from _line_pages(
+        "Intentions", "One small step for each week; shared by choice", blocks, "No intentions in this range."
+    )
+
+
 def _note_lines(data: dict[str, Any], note_row: tuple) -> list[tuple[str, bool]]:
     """One note as (text, is heading) lines: its local time and feeling, then its wrapped text."""
     occurred_at, emotion, intensity, need, note = note_row
@@ -304,7 +395,9 @@ def _notes_pages(data: dict[str, Any]) -> Iterator[Any]:
 
 
 def render_report(data: dict[str, Any], *, include_notes: bool, today: dt.date) -> bytes:
-    """The PDF bytes. Metadata carries no user text (it shows in file managers and mail previews)."""
+    """The PDF bytes. Metadata carries no user text (it shows in file managers and mail previews).
+
+    Kinder lines and intentions are drawn when report_data read them (the person asked for them)."""
     mpl = charts._matplotlib()  # the app's lazy import, with a writable font cache directory
     from matplotlib.backends.backend_pdf import PdfPages
 
@@ -314,11 +407,23 @@ def render_report(data: dict[str, Any], *, include_notes: bool, today: dt.date) 
         warnings.simplefilter("ignore", UserWarning)
         metadata = {"Title": "Attune check-in summary", "Creator": "Attune", "Producer": "Attune"}
         with PdfPages(buffer, metadata=metadata) as pdf:
-            pages = [_cover(data, include_notes=include_notes, today=today), _trend_page(data)]
+            extras = tuple(
+                name
+                for name, key in (("Kinder lines", "kind_lines"), ("Weekly intentions", "intentions"))
+                if data.get(key) is not None
+            )
+            pages = [_cover(data, include_notes=include_notes, today=today, extras=extras), _trend_page(data)]
             pages += _words_pages(data)
             pages.append(_summary_page(data))
+            pages += [page for page in (_practices_page(data),) if page is not None]
             for figure in pages:
                 pdf.savefig(figure)
+            if data.get("kind_lines") is not None:
+                for figure in _kind_line_pages(data):
+                    pdf.savefig(figure)
+            if data.get("intentions") is not None:
+                for figure in _intention_pages(data):
+                    pdf.savefig(figure)
             if include_notes:
                 for figure in _notes_pages(data):
                     pdf.savefig(figure)

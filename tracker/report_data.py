@@ -12,15 +12,16 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Q
 
-from tracker import messages, summaries, trends
-from tracker.models import CheckIn, Profile
+from tracker import messages, practices, summaries, trends
+from tracker.models import CheckIn, Intention, Profile
 
 DEFAULT_DAYS = 28  # "how has it been?" usually means the last few weeks
 MAX_DAYS = 3 * 366
 WEEKS_SUMMARISED = 8  # the most recent weeks of the range get their own sentences
 NOTES_MAX = 1000  # newest notes read when a long range holds more
+KIND_LINES_MAX = 500  # newest harsh -> kind rewrites read when a long range holds more
 
 
 # --- data --------------------------------------------------------------------------------------
@@ -53,10 +54,20 @@ def _ranked(rows, slug: str, name: str, *extra: str) -> list[dict[str, Any]]:
 
 
 def report_data(
-    *, user: AbstractBaseUser, profile: Profile, date_from: dt.date, date_to: dt.date, include_notes: bool
+    *,
+    user: AbstractBaseUser,
+    profile: Profile,
+    date_from: dt.date,
+    date_to: dt.date,
+    include_notes: bool,
+    include_kind_lines: bool = False,
+    include_intentions: bool = False,
 ) -> dict[str, Any]:
     """Everything the report shows, in a fixed number of queries whatever the range holds:
-    1 series, 1 distinct days, 5 word groups, up to WEEKS_SUMMARISED weeks, 1 for notes if asked."""
+    1 series, 1 distinct days, 5 word groups, 1 naming effect, 1 helps, 2 boundaries (with their needs),
+    up to WEEKS_SUMMARISED weeks, and only when asked 1 for notes, 1 for kinder lines, 1 for intentions.
+
+    Kinder lines and intentions are private like the notes: they are read only when the person asks."""
     rows = CheckIn.objects.filter(user=user, local_date__gte=date_from, local_date__lte=date_to)
     bucket = bucket_for(date_from, date_to)
     series = trends.range_trends(
@@ -94,6 +105,24 @@ def report_data(
         ),
         key=lambda pair: (-pair["count"], pair["emotion"], pair["need"]),
     )
+    named = rows.filter(intensity_after__isnull=False).aggregate(
+        count=Count("id"), before=Avg("intensity"), after=Avg("intensity_after")
+    )
+    naming_effect = {
+        "count": named["count"],
+        "mean_before": None if named["before"] is None else round(float(named["before"]), 3),
+        "mean_after": None if named["after"] is None else round(float(named["after"]), 3),
+    }
+    helps = _ranked(
+        grouped("would_help__slug", "would_help__name", having=Q(would_help__isnull=False)),
+        "would_help__slug",
+        "would_help__name",
+    )
+    # Boundaries are the person's standing words, not events of the range: all of them are shown.
+    boundaries = [
+        {"text": boundary.text, "needs": [need.slug for need in boundary.needs.all()]}
+        for boundary in practices.boundaries_for_user(user=user)
+    ]
     weeks = []
     if series["count"]:
         start = trends.week_start_for(date_to, week_starts_on=profile.week_starts_on)
@@ -111,6 +140,22 @@ def report_data(
             .values_list("occurred_at", "emotion__name", "intensity", "need__name", "note")[: NOTES_MAX + 1]
         )
         notes.reverse()
+    kind_lines = None
+    if include_kind_lines:
+        kind_lines = list(
+            rows.filter(~Q(harsh_line="") | ~Q(kind_line=""))
+            .order_by("-occurred_at", "-id")
+            .values_list("occurred_at", "emotion__name", "harsh_line", "kind_line")[:KIND_LINES_MAX]
+        )
+        kind_lines.reverse()
+    intentions = None
+    if include_intentions:
+        first_week = trends.week_start_for(date_from, week_starts_on=profile.week_starts_on)
+        intentions = list(
+            Intention.objects.filter(user=user, week_start__gte=first_week, week_start__lte=date_to)
+            .order_by("week_start")
+            .values_list("week_start", "text")
+        )
     return {
         "from": date_from,
         "to": date_to,
@@ -125,6 +170,11 @@ def report_data(
         "pairs": pairs,
         "weeks": weeks,
         "notes": notes,
+        "naming_effect": naming_effect,
+        "helps": helps,
+        "boundaries": boundaries,
+        "kind_lines": kind_lines,
+        "intentions": intentions,
     }
 
 
@@ -167,6 +217,13 @@ def range_summary(data: dict[str, Any]) -> list[str]:
     direction = _direction(series["buckets"])
     if direction:
         sentences.append(direction)
+    naming = summaries.naming_sentence(data["naming_effect"])
+    if naming:
+        sentences.append(naming)
+    if data["helps"]:
+        sentences.append(
+            summaries.helps_sentence(data["helps"], {h["slug"]: h["name"] for h in data["helps"]})
+        )
     return sentences
 
 

@@ -5,8 +5,15 @@ import csv
 import io
 import zoneinfo
 
-from tracker.exports import CSV_COLUMNS
-from tracker.imports.attune_json import _date, _optional_timestamp, _source, _timestamp, _uuid
+from tracker.exports import CSV_COLUMNS, CSV_COLUMNS_V1
+from tracker.imports.attune_json import (
+    INTENSITY_AFTER_NOT_A_NUMBER,
+    _date,
+    _optional_timestamp,
+    _source,
+    _timestamp,
+    _uuid,
+)
 from tracker.imports.daylio import DAYLIO_HEADER_7, DAYLIO_HEADER_8, _daylio_candidate, _label_key
 from tracker.imports.result import Candidate, ImportResult, Parsed, RowError, file_error
 from tracker.models import Profile
@@ -17,8 +24,9 @@ def _parse_csv(text: str, *, mapping: dict[str, str], zone: zoneinfo.ZoneInfo, p
     try:
         header = next(reader, None)
         header_key = tuple(cell.strip().lower() for cell in header or ())
-        if header and tuple(header) == CSV_COLUMNS:
-            kind, width = "attune-csv", len(CSV_COLUMNS)
+        if header and tuple(header) in (CSV_COLUMNS, CSV_COLUMNS_V1):  # V1: written before issue 14
+            kind, width = "attune-csv", len(header)
+            columns = tuple(header)
         elif header_key == DAYLIO_HEADER_8:
             kind, width = "daylio-csv", 8
         elif header_key == DAYLIO_HEADER_7:
@@ -46,7 +54,7 @@ def _parse_csv(text: str, *, mapping: dict[str, str], zone: zoneinfo.ZoneInfo, p
     for number, record in records:
         try:
             if kind == "attune-csv":
-                candidates.append(_attune_csv_candidate(number, record))
+                candidates.append(_attune_csv_candidate(number, record, columns=columns))
             else:
                 candidate = _daylio_candidate(
                     number, record, mapping=mapping, zone=zone, profile=profile, result=result
@@ -85,12 +93,18 @@ def context_split(cell: str) -> list[str]:
     return [tag.strip() for tag in tags]
 
 
-def _attune_csv_candidate(number: int, record: list[str]) -> Candidate:
-    cells = dict(zip(CSV_COLUMNS, (_csv_unescape(cell) for cell in record), strict=True))
+def _attune_csv_candidate(
+    number: int, record: list[str], *, columns: tuple[str, ...] = CSV_COLUMNS
+) -> Candidate:
+    cells = dict(zip(columns, (_csv_unescape(cell) for cell in record), strict=True))
     try:
         intensity = int(cells["intensity"])
     except ValueError:
         raise RowError("'intensity' must be a whole number from 0 to 10.") from None
+    try:
+        intensity_after = int(cells["intensity_after"]) if cells.get("intensity_after") else None
+    except ValueError:
+        raise RowError(INTENSITY_AFTER_NOT_A_NUMBER) from None
     for required in ("id", "occurred_at", "emotion"):
         if not cells[required]:
             raise RowError(f"'{required}' is required.")
@@ -109,4 +123,8 @@ def _attune_csv_candidate(number: int, record: list[str]) -> Candidate:
         source=_source(cells["source"] or None),
         created_at=_optional_timestamp(cells["created_at"], "created_at"),
         updated_at=_optional_timestamp(cells["updated_at"], "updated_at"),
+        intensity_after=intensity_after,
+        would_help=cells.get("would_help") or None,
+        harsh_line=cells.get("harsh_line", ""),
+        kind_line=cells.get("kind_line", ""),
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from tracker import practices, services
 from tracker.exports import EXPORT_FORMAT, EXPORT_VERSION
 from tracker.imports.result import Candidate, ImportResult, Parsed, RowError, file_error
 from tracker.imports.writing import _storable
@@ -48,6 +49,8 @@ def _parse_attune_json(text: str) -> Parsed:
         profile=_profile_section(document.get("profile")),
         custom_words=_custom_words_section(document.get("custom_words")),
         reminders=_reminders_section(document.get("reminders")),
+        boundaries=_boundaries_section(document.get("boundaries")),
+        intentions=_intentions_section(document.get("intentions")),
     )
 
 
@@ -71,6 +74,17 @@ def _attune_candidate(number: int, item: dict[str, Any]) -> Candidate:
     context = item.get("context") or []
     if not isinstance(context, list) or not all(isinstance(tag, str) for tag in context):
         raise RowError("'context' must be a list of text tags.")
+    intensity_after = item.get("intensity_after")
+    if intensity_after is not None and (
+        isinstance(intensity_after, bool) or not isinstance(intensity_after, int)
+    ):
+        raise RowError(INTENSITY_AFTER_NOT_A_NUMBER)
+    lines = {}
+    for line in ("harsh_line", "kind_line"):
+        value = item.get(line)
+        if value is not None and not isinstance(value, str):
+            raise RowError(f"'{line}' must be text.")
+        lines[line] = value or ""
     return Candidate(
         row=number,
         uuid=_uuid(text("id", optional=False)),
@@ -86,7 +100,13 @@ def _attune_candidate(number: int, item: dict[str, Any]) -> Candidate:
         source=_source(text("source")),
         created_at=_optional_timestamp(text("created_at"), "created_at"),
         updated_at=_optional_timestamp(text("updated_at"), "updated_at"),
+        intensity_after=intensity_after,
+        would_help=text("would_help"),
+        **lines,
     )
+
+
+INTENSITY_AFTER_NOT_A_NUMBER = "'intensity_after' must be a whole number from 0 to 10, or empty."
 
 
 def _uuid(value: str) -> uuid.UUID:
@@ -146,6 +166,11 @@ def _profile_section(section: Any) -> dict[str, Any] | None:
             if isinstance(value, bool) or not isinstance(value, kind):
                 raise file_error(f"The profile's '{key}' of this Attune export is invalid.")
             values[name] = value
+    for name in services.PROFILE_PROMPTS:
+        if name in section:
+            if not isinstance(section[name], bool):
+                raise file_error(f"The profile's '{name}' of this Attune export is invalid.")
+            values[name] = section[name]
     if "paused_until" in section:
         try:
             values["paused_until"] = _optional_timestamp(section["paused_until"] or None, "paused_until")
@@ -158,6 +183,7 @@ WORD_FIELDS: dict[str, dict[str, int]] = {  # kind -> text field -> max length
     "emotions": {"slug": 64, "name": 64, "definition": 300, "family": 40},
     "needs": {"slug": 64, "name": 64, "definition": 300, "category": 40},
     "sensations": {"slug": 64, "name": 64, "definition": 300},
+    "helps": {"slug": 64, "name": 64, "definition": 300},
 }
 SLUG_RE = re.compile(r"^[-\w]+\Z")
 
@@ -233,3 +259,74 @@ def _reminders_section(section: Any) -> list[dict[str, Any]]:
             }
         )
     return reminders
+
+
+def _boundaries_section(section: Any) -> list[dict[str, Any]]:
+    """Boundaries with their need slugs (resolved against the account when written) and their times."""
+    if section is None:
+        return []
+    if not isinstance(section, list):
+        raise file_error("The boundaries of this Attune export are not a list.")
+    boundaries = []
+    for position, item in enumerate(section, start=1):
+        where = f"Boundary #{position}"
+        if not isinstance(item, dict):
+            raise file_error(f"{where} is not a JSON object.")
+        text = item.get("text")
+        if (
+            not isinstance(text, str)
+            or not text.strip()
+            or len(text) > practices.BOUNDARY_TEXT_MAX_LENGTH
+            or not _storable(text)
+        ):
+            raise file_error(f"{where} has an invalid text.")
+        needs = item.get("needs") or []
+        if (
+            not isinstance(needs, list)
+            or len(needs) > practices.BOUNDARY_NEEDS_MAX
+            or not all(isinstance(slug, str) and SLUG_RE.match(slug) for slug in needs)
+        ):
+            raise file_error(f"{where} has invalid needs.")
+        try:
+            boundary_id = uuid.UUID(str(item.get("id")))
+            created_at = _optional_timestamp(item.get("created_at") or None, "created_at")
+            updated_at = _optional_timestamp(item.get("updated_at") or None, "updated_at")
+        except (RowError, TypeError, ValueError):
+            raise file_error(f"{where} has an invalid id or time.") from None
+        boundaries.append(
+            {
+                "uuid": boundary_id,
+                "text": text.strip(),
+                "needs": list(dict.fromkeys(needs)),
+                "created_at": created_at,
+                "updated_at": updated_at,
+            }
+        )
+    return boundaries
+
+
+def _intentions_section(section: Any) -> list[dict[str, Any]]:
+    if section is None:
+        return []
+    if not isinstance(section, list):
+        raise file_error("The intentions of this Attune export are not a list.")
+    intentions = []
+    for position, item in enumerate(section, start=1):
+        where = f"Intention #{position}"
+        if not isinstance(item, dict):
+            raise file_error(f"{where} is not a JSON object.")
+        text = item.get("text")
+        if (
+            not isinstance(text, str)
+            or not text.strip()
+            or len(text) > practices.INTENTION_TEXT_MAX_LENGTH
+            or not _storable(text)
+        ):
+            raise file_error(f"{where} has an invalid text.")
+        try:
+            week_start = dt.date.fromisoformat(item.get("week_start") or "")
+            updated_at = _optional_timestamp(item.get("updated_at") or None, "updated_at")
+        except (RowError, TypeError, ValueError):
+            raise file_error(f"{where} has an invalid week or time.") from None
+        intentions.append({"week_start": week_start, "text": text.strip(), "updated_at": updated_at})
+    return intentions

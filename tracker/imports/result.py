@@ -50,6 +50,11 @@ class Candidate:
     local_date: dt.date | None = None  # None: derived from the profile, as for a new check-in
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
+    # Issue 14: the intensity once named, what would help (a help slug), the harsh and the kinder line.
+    intensity_after: int | None = None
+    would_help: str | None = None
+    harsh_line: str = ""
+    kind_line: str = ""
 
 
 @dataclass
@@ -97,3 +102,5 @@ class Parsed:
     profile: dict[str, Any] | None = None
     custom_words: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     reminders: list[dict[str, Any]] = field(default_factory=list)
+    boundaries: list[dict[str, Any]] = field(default_factory=list)
+    intentions: list[dict[str, Any]] = field(default_factory=list)

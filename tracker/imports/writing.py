@@ -13,9 +13,20 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.db.models import Q
 
 from tracker import checkin_rules as rules
-from tracker import services
+from tracker import practices, services
 from tracker.imports.result import Candidate, Parsed, RowError, file_error
-from tracker.models import BodyArea, CheckIn, Emotion, Need, Profile, Reminder, Sensation
+from tracker.models import (
+    BodyArea,
+    Boundary,
+    CheckIn,
+    Emotion,
+    Help,
+    Intention,
+    Need,
+    Profile,
+    Reminder,
+    Sensation,
+)
 
 # The import's words for the broken rules (tracker.checkin_rules); the API has its own.
 ROW_MESSAGES = {
@@ -26,6 +37,11 @@ ROW_MESSAGES = {
         f"'intensity' must be a whole number from {rules.INTENSITY_MIN} to {rules.INTENSITY_MAX}."
     ),
     rules.NOTE_TOO_LONG: f"The note is longer than {rules.NOTE_MAX_LENGTH:,} characters.",
+    rules.INTENSITY_AFTER_RANGE: (
+        f"'intensity_after' must be a whole number from {rules.INTENSITY_MIN} to {rules.INTENSITY_MAX}, "
+        "or empty."
+    ),
+    rules.LINE_TOO_LONG: f"A harsh or kinder line is longer than {rules.LINE_MAX_LENGTH} characters.",
     rules.CONTEXT_TOO_BIG: (
         f"Use at most {rules.CONTEXT_MAX_TAGS} context tags of at most "
         f"{rules.CONTEXT_TAG_MAX_LENGTH} characters."
@@ -51,28 +67,37 @@ class _Vocabulary:
     needs: dict[str, int | None]
     sensations: dict[str, int | None]
     body_areas: dict[str, int | None]
+    helps: dict[str, int | None]
 
     @classmethod
     def for_user(cls, user: AbstractBaseUser) -> "_Vocabulary":
-        """Slug -> id of every word the user may use (4 queries)."""
+        """Slug -> id of every word the user may use (5 queries)."""
         visible = Q(owner=None) | Q(owner=user)
         return cls(
             emotions=dict(Emotion.objects.filter(visible).values_list("slug", "id")),
             needs=dict(Need.objects.filter(visible).values_list("slug", "id")),
             sensations=dict(Sensation.objects.filter(visible).values_list("slug", "id")),
             body_areas=dict(BodyArea.objects.values_list("slug", "id")),
+            helps=dict(Help.objects.filter(visible).values_list("slug", "id")),
         )
 
     def with_custom_words(self, words: dict[str, list[dict[str, Any]]]) -> "_Vocabulary":
         """Also the file's custom words (their ids are known once they are written)."""
-        for kind in ("emotions", "needs", "sensations"):
+        for kind in ("emotions", "needs", "sensations", "helps"):
             table = getattr(self, kind)
             for item in words.get(kind) or []:
                 table.setdefault(item["slug"], None)
         return self
 
 
-WORD_FIELDS_OF_ROW = ("emotion", "need", "sensation", "body_area")
+# A row's word fields -> the _Vocabulary table their slugs are looked up in, and the word's name.
+WORD_FIELDS_OF_ROW = {
+    "emotion": ("emotions", "emotion"),
+    "need": ("needs", "need"),
+    "sensation": ("sensations", "sensation"),
+    "body_area": ("body_areas", "body area"),
+    "would_help": ("helps", "help"),
+}
 
 
 def _row_check(candidate: Candidate, *, words: _Vocabulary, now: dt.datetime) -> None:
@@ -81,20 +106,26 @@ def _row_check(candidate: Candidate, *, words: _Vocabulary, now: dt.datetime) ->
     c = candidate
     tags = rules.context_normalize(c.context)
     problems = rules.checkin_problems(
-        {"occurred_at": c.occurred_at, "intensity": c.intensity, "note": c.note, "context": tags}, now=now
-    )
-    for name in ("occurred_at", "intensity"):
+        {
+            "occurred_at": c.occurred_at, "intensity": c.intensity, "note": c.note, "context": tags,
+            "intensity_after": c.intensity_after, "harsh_line": c.harsh_line, "kind_line": c.kind_line,
+        },
+        now=now,
+    )  # fmt: skip
+    for name in ("occurred_at", "intensity", "intensity_after"):
         if name in problems:
             raise RowError(ROW_MESSAGES[problems[name]])
-    for name in WORD_FIELDS_OF_ROW:
+    for name, (table, word) in WORD_FIELDS_OF_ROW.items():
         slug = getattr(c, name)
-        if slug is not None and slug not in getattr(words, name + "s"):
-            raise RowError(f"Unknown {name.replace('_', ' ')} '{slug[:64]}'.")
-    for name in ("note", "context"):
+        if slug is not None and slug not in getattr(words, table):
+            raise RowError(f"Unknown {word} '{slug[:64]}'.")
+    for name in ("note", "context", "harsh_line", "kind_line"):
         if name in problems:
             raise RowError(ROW_MESSAGES[problems[name]])
     if not all(_storable(value) for value in (c.note, *tags)):
         raise RowError("The note or a tag holds a NUL character or invalid text.")
+    if not all(_storable(value) for value in (c.harsh_line, c.kind_line)):
+        raise RowError("A harsh or kinder line holds a NUL character or invalid text.")
     # The exported local date is kept (history as lived, in the zone of the day), but it must be a day the
     # instant can belong to somewhere: zones span UTC-12..+14 and a day may start as late as 23:00.
     utc_day = c.occurred_at.date()
@@ -111,8 +142,8 @@ def _checkin_values(
     later than now."""
     c = candidate
     values = {
-        name + "_id": None if getattr(c, name) is None else getattr(words, name + "s")[getattr(c, name)]
-        for name in WORD_FIELDS_OF_ROW
+        name + "_id": None if getattr(c, name) is None else getattr(words, table)[getattr(c, name)]
+        for name, (table, _word) in WORD_FIELDS_OF_ROW.items()
     }
     return {
         **values,
@@ -123,10 +154,9 @@ def _checkin_values(
         "intensity": c.intensity,
         "note": c.note,
         "context": c.context,
-        "intensity_after": None,
-        "would_help_id": None,
-        "harsh_line": "",
-        "kind_line": "",
+        "intensity_after": c.intensity_after,
+        "harsh_line": c.harsh_line,
+        "kind_line": c.kind_line,
         "source": c.source,
         "created_at": min(c.created_at or now, now),
         "updated_at": min(c.updated_at or now, now),
@@ -182,6 +212,10 @@ def _settings_write(*, user: AbstractBaseUser, parsed: Parsed, now: dt.datetime)
         _custom_words_create(user=user, words=parsed.custom_words)
         if parsed.reminders and fresh:
             _reminders_restore(user=user, profile=profile, reminders=parsed.reminders, now=now)
+        if parsed.boundaries:
+            _boundaries_restore(user=user, boundaries=parsed.boundaries, now=now)
+        if parsed.intentions:
+            _intentions_restore(user=user, intentions=parsed.intentions, now=now)
     return profile
 
 
@@ -235,7 +269,7 @@ def _profile_restore(*, profile: Profile, values: dict[str, Any]) -> Profile:
 
 def _custom_words_create(*, user: AbstractBaseUser, words: dict[str, list[dict[str, Any]]]) -> None:
     """Create the file's custom words the user lacks (a built-in word or their own of that slug wins)."""
-    for kind, model in (("emotions", Emotion), ("needs", Need), ("sensations", Sensation)):
+    for kind, model in (("emotions", Emotion), ("needs", Need), ("sensations", Sensation), ("helps", Help)):
         items = words.get(kind) or []
         if not items:
             continue
@@ -270,3 +304,67 @@ def _reminders_restore(
         reminder.next_fire_at = reminder_next_fire_at(reminder=reminder, profile=profile, now=now)
         rows.append(reminder)
     Reminder.objects.bulk_create(rows)
+
+
+def _boundaries_restore(
+    *, user: AbstractBaseUser, boundaries: list[dict[str, Any]], now: dt.datetime
+) -> None:
+    """The file's boundaries the account lacks (by id, or by the same words), with their needs and times.
+
+    A boundary id is unique across all accounts, so one still held elsewhere gets a new id. A need the
+    account does not know refuses the file (this runs in _settings_write's transaction: nothing is kept).
+    """
+    held = Boundary.objects.filter(user=user)
+    held_ids = set(held.values_list("uuid", flat=True))
+    held_texts = set(held.values_list("text", flat=True))
+    room = practices.BOUNDARIES_PER_USER_MAX - len(held_ids)
+    wanted = [b for b in boundaries if b["uuid"] not in held_ids and b["text"] not in held_texts][
+        : max(room, 0)
+    ]
+    if not wanted:
+        return
+    slugs = {slug for b in wanted for slug in b["needs"]}
+    needs = dict(Need.objects.filter(Q(owner=None) | Q(owner=user), slug__in=slugs).values_list("slug", "id"))
+    unknown = sorted(slugs - set(needs))
+    if unknown:
+        raise file_error(f"A boundary of this Attune export names an unknown need '{unknown[0][:64]}'.")
+    taken = set(Boundary.objects.filter(uuid__in=[b["uuid"] for b in wanted]).values_list("uuid", flat=True))
+    rows = []
+    for item in wanted:
+        boundary_id = uuid.uuid4() if item["uuid"] in taken else item["uuid"]
+        taken.add(boundary_id)
+        rows.append(Boundary(user=user, uuid=boundary_id, text=item["text"]))
+    Boundary.objects.bulk_create(rows)
+    # auto_now(_add) stamped them now; the file's times are the history (lossless), never later than now.
+    for row, item in zip(rows, wanted, strict=True):
+        row.created_at = min(item["created_at"] or now, now)
+        row.updated_at = min(item["updated_at"] or row.created_at, now)
+    Boundary.objects.bulk_update(rows, ["created_at", "updated_at"])
+    through = Boundary.needs.through
+    through.objects.bulk_create(
+        [
+            through(boundary_id=row.pk, need_id=needs[slug])
+            for row, item in zip(rows, wanted, strict=True)
+            for slug in item["needs"]
+        ]
+    )
+
+
+def _intentions_restore(
+    *, user: AbstractBaseUser, intentions: list[dict[str, Any]], now: dt.datetime
+) -> None:
+    """The file's intentions for weeks the account has none for (its own are never overwritten)."""
+    held = set(Intention.objects.filter(user=user).values_list("week_start", flat=True))
+    rows = {}
+    for item in intentions:
+        if item["week_start"] not in held:
+            rows.setdefault(
+                item["week_start"],
+                (Intention(user=user, week_start=item["week_start"], text=item["text"]), item),
+            )
+    if not rows:
+        return
+    created = Intention.objects.bulk_create([row for row, _item in rows.values()])
+    for row, (_same, item) in zip(created, rows.values(), strict=True):
+        row.updated_at = min(item["updated_at"] or now, now)
+    Intention.objects.bulk_update(created, ["updated_at"])
