@@ -22,7 +22,7 @@ from api.fields import (
     StrictUUIDField,
 )
 from tracker import checkin_rules as rules
-from tracker import trends
+from tracker import messages, trends
 from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Need, Profile, Sensation
 
 # --- accounts ----------------------------------------------------------------------------------
@@ -369,7 +369,7 @@ class DateRangeInput(serializers.Serializer):
         date_from: dt.date | None = attrs.get("date_from")
         date_to: dt.date | None = attrs.get("date_to")
         if date_from and date_to and date_from > date_to:
-            raise serializers.ValidationError({"from": ["'from' must not be after 'to'."]})
+            raise serializers.ValidationError({"from": [messages.FROM_AFTER_TO]})
         return attrs
 
 

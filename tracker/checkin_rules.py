@@ -2,7 +2,8 @@
 (tracker.imports: Attune JSON and CSV, Daylio) check them here.
 
 `checkin_problems` takes already-typed values and names the rule each field breaks; each caller says it
-in its own words (the API's error bodies and the import's row messages are part of their contracts).
+in its own words, both kept in tracker.messages (CHECKIN_RULES for the API's error bodies, ROW_RULES for
+the import's row messages; both are part of their contracts).
 """
 
 import datetime as dt

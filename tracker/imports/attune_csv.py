@@ -5,6 +5,7 @@ import csv
 import io
 import zoneinfo
 
+from tracker import messages
 from tracker.exports import CSV_COLUMNS
 from tracker.imports.attune_json import _date, _optional_timestamp, _source, _timestamp, _uuid
 from tracker.imports.daylio import DAYLIO_HEADER_7, DAYLIO_HEADER_8, _daylio_candidate, _label_key
@@ -90,10 +91,10 @@ def _attune_csv_candidate(number: int, record: list[str]) -> Candidate:
     try:
         intensity = int(cells["intensity"])
     except ValueError:
-        raise RowError("'intensity' must be a whole number from 0 to 10.") from None
+        raise RowError(messages.ROW_INTENSITY) from None
     for required in ("id", "occurred_at", "emotion"):
         if not cells[required]:
-            raise RowError(f"'{required}' is required.")
+            raise RowError(messages.ROW_FIELD_REQUIRED.format(name=required))
     return Candidate(
         row=number,
         uuid=_uuid(cells["id"]),

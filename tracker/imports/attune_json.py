@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from tracker import messages
 from tracker.exports import EXPORT_FORMAT, EXPORT_VERSION
 from tracker.imports.result import Candidate, ImportResult, Parsed, RowError, file_error
 from tracker.imports.writing import _storable
@@ -57,14 +58,14 @@ def _attune_candidate(number: int, item: dict[str, Any]) -> Candidate:
         if value is None or value == "":
             if optional:
                 return None
-            raise RowError(f"'{key}' is required.")
+            raise RowError(messages.ROW_FIELD_REQUIRED.format(name=key))
         if not isinstance(value, str):
             raise RowError(f"'{key}' must be text.")
         return value
 
     intensity = item.get("intensity")
     if isinstance(intensity, bool) or not isinstance(intensity, int):
-        raise RowError("'intensity' must be a whole number from 0 to 10.")
+        raise RowError(messages.ROW_INTENSITY)
     note = item.get("note")
     if note is not None and not isinstance(note, str):
         raise RowError("'note' must be text.")
@@ -119,7 +120,7 @@ def _date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise RowError("'local_date' is not a date (YYYY-MM-DD).") from None
+        raise RowError(messages.NOT_A_DATE.format(value="local_date")) from None
 
 
 def _source(value: str | None) -> str:
@@ -176,7 +177,7 @@ def _custom_words_section(section: Any) -> dict[str, list[dict[str, Any]]]:
         for position, item in enumerate(items, start=1):
             where = f"Custom {kind[:-1]} #{position}"
             if not isinstance(item, dict):
-                raise file_error(f"{where} is not a JSON object.")
+                raise file_error(messages.NOT_A_JSON_OBJECT.format(where=where))
             word: dict[str, Any] = {}
             for name, limit in limits.items():
                 value = item.get(name, "") or ""
@@ -204,7 +205,7 @@ def _reminders_section(section: Any) -> list[dict[str, Any]]:
     for position, item in enumerate(section, start=1):
         where = f"Reminder #{position}"
         if not isinstance(item, dict):
-            raise file_error(f"{where} is not a JSON object.")
+            raise file_error(messages.NOT_A_JSON_OBJECT.format(where=where))
         try:
             wall = dt.time.fromisoformat(item.get("time") or "")
         except (TypeError, ValueError):

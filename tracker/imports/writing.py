@@ -13,24 +13,10 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.db.models import Q
 
 from tracker import checkin_rules as rules
-from tracker import services
+from tracker import messages, services
 from tracker.imports.result import Candidate, Parsed, RowError, file_error
 from tracker.models import BodyArea, CheckIn, Emotion, Need, Profile, Reminder, Sensation
 
-# The import's words for the broken rules (tracker.checkin_rules); the API has its own.
-ROW_MESSAGES = {
-    rules.NAIVE: "'occurred_at' needs a UTC offset.",
-    rules.TOO_EARLY: "That is too long ago to be a check-in.",
-    rules.FUTURE: "A check-in cannot be in the future.",
-    rules.INTENSITY_RANGE: (
-        f"'intensity' must be a whole number from {rules.INTENSITY_MIN} to {rules.INTENSITY_MAX}."
-    ),
-    rules.NOTE_TOO_LONG: f"The note is longer than {rules.NOTE_MAX_LENGTH:,} characters.",
-    rules.CONTEXT_TOO_BIG: (
-        f"Use at most {rules.CONTEXT_MAX_TAGS} context tags of at most "
-        f"{rules.CONTEXT_TAG_MAX_LENGTH} characters."
-    ),
-}
 BATCH_SIZE = 1000
 
 
@@ -85,14 +71,14 @@ def _row_check(candidate: Candidate, *, words: _Vocabulary, now: dt.datetime) ->
     )
     for name in ("occurred_at", "intensity"):
         if name in problems:
-            raise RowError(ROW_MESSAGES[problems[name]])
+            raise RowError(messages.ROW_RULES[problems[name]])
     for name in WORD_FIELDS_OF_ROW:
         slug = getattr(c, name)
         if slug is not None and slug not in getattr(words, name + "s"):
-            raise RowError(f"Unknown {name.replace('_', ' ')} '{slug[:64]}'.")
+            raise RowError(messages.UNKNOWN_WORD.format(kind=name.replace("_", " "), slug=slug[:64]))
     for name in ("note", "context"):
         if name in problems:
-            raise RowError(ROW_MESSAGES[problems[name]])
+            raise RowError(messages.ROW_RULES[problems[name]])
     if not all(_storable(value) for value in (c.note, *tags)):
         raise RowError("The note or a tag holds a NUL character or invalid text.")
     # The exported local date is kept (history as lived, in the zone of the day), but it must be a day the
