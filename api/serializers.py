@@ -236,15 +236,11 @@ _CHECKIN_SLUGS = {
 
 def _plain_text(value: Any, max_length: int, *, trimmed: bool = True) -> bool:
     """Text CheckInInput takes unchanged: no NUL, no lone surrogate, within the limit, nothing to trim."""
-    if not isinstance(value, str) or len(value) > max_length or "\x00" in value:
+    if not isinstance(value, str) or len(value) > max_length:
         return False
     if trimmed and value != value.strip():
         return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return rules.text_storable(value)
 
 
 def _checkin_plain(data: Any, *, partial: bool) -> dict[str, Any] | None:

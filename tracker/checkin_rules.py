@@ -33,6 +33,17 @@ NOTE_TOO_LONG = "note_too_long"
 CONTEXT_TOO_BIG = "context_too_big"
 
 
+def text_storable(value: str) -> bool:
+    """Text a database can hold: no NUL (PostgreSQL refuses it), no lone surrogates (not UTF-8)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def context_normalize(tags: Iterable[str]) -> list[str]:
     """Tags as stored: inner whitespace collapsed, empty ones dropped, repeats dropped (order kept)."""
     return list(dict.fromkeys(tag for tag in (" ".join(str(tag).split()) for tag in tags) if tag))

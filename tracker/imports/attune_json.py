@@ -11,10 +11,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from tracker import checkin_rules as rules
 from tracker import messages
 from tracker.exports import EXPORT_FORMAT, EXPORT_VERSION
 from tracker.imports.result import Candidate, ImportResult, Parsed, RowError, file_error
-from tracker.imports.writing import _storable
 from tracker.models import WEEKDAYS, CheckIn
 
 
@@ -181,7 +181,7 @@ def _custom_words_section(section: Any) -> dict[str, list[dict[str, Any]]]:
             word: dict[str, Any] = {}
             for name, limit in limits.items():
                 value = item.get(name, "") or ""
-                if not isinstance(value, str) or len(value) > limit or not _storable(value):
+                if not isinstance(value, str) or len(value) > limit or not rules.text_storable(value):
                     raise file_error(f"{where} has an invalid '{name}'.")
                 word[name] = value
             if not SLUG_RE.match(word["slug"]) or not word["name"].strip():
@@ -217,7 +217,7 @@ def _reminders_section(section: Any) -> list[dict[str, Any]]:
             raise file_error(f"{where} has invalid days.")
         if isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= 720:
             raise file_error(f"{where} has an invalid window.")
-        if not isinstance(label, str) or len(label) > 80 or not _storable(label):
+        if not isinstance(label, str) or len(label) > 80 or not rules.text_storable(label):
             raise file_error(f"{where} has an invalid label.")
         try:
             reminder_id = uuid.UUID(str(item.get("uuid")))

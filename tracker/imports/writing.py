@@ -20,17 +20,6 @@ from tracker.models import BodyArea, CheckIn, Emotion, Need, Profile, Reminder, 
 BATCH_SIZE = 1000
 
 
-def _storable(value: str) -> bool:
-    """Text a database can hold: no NUL (PostgreSQL refuses it), no lone surrogates (not UTF-8)."""
-    if "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 @dataclass
 class _Vocabulary:
     emotions: dict[str, int | None]
@@ -79,7 +68,7 @@ def _row_check(candidate: Candidate, *, words: _Vocabulary, now: dt.datetime) ->
     for name in ("note", "context"):
         if name in problems:
             raise RowError(messages.ROW_RULES[problems[name]])
-    if not all(_storable(value) for value in (c.note, *tags)):
+    if not all(rules.text_storable(value) for value in (c.note, *tags)):
         raise RowError("The note or a tag holds a NUL character or invalid text.")
     # The exported local date is kept (history as lived, in the zone of the day), but it must be a day the
     # instant can belong to somewhere: zones span UTC-12..+14 and a day may start as late as 23:00.
