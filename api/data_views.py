@@ -22,7 +22,7 @@ from api.negotiation import AnyAcceptNegotiation
 from api.parsers import json_loads_bounded
 from api.schema import ERRORS
 from api.serializers import DateRangeInput
-from tracker import exports, imports, report, services
+from tracker import exports, imports, messages, report, services
 from tracker.trends import current_local_date  # "today" as trends, export and report see it
 
 # Multipart framing (boundaries, part headers, the mapping field) around the file itself.
@@ -166,7 +166,7 @@ def parse_mapping(text: str) -> dict:
     except ValueError:  # not JSON, or nested deeper than any mapping
         mapping = None
     if not isinstance(mapping, dict):
-        raise services.ValidationError({"mapping": ['Send a JSON object of {"label": "emotion slug"}.']})
+        raise services.ValidationError({"mapping": [messages.MAPPING_SHAPE]})
     return mapping
 
 

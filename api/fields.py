@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework import serializers
 
-from tracker import trends
+from tracker import messages, trends
 
 
 class StrictCharField(serializers.CharField):
@@ -35,8 +35,8 @@ class AwareDateTimeField(serializers.DateTimeField):
     """ISO 8601 with a UTC offset; a naive time would be guessed into the wrong zone, so it is refused."""
 
     default_error_messages = {
-        "naive": "Include a UTC offset, e.g. 2026-11-22T08:30:00+01:00.",
-        "out_of_range": f"Choose a moment from {trends.MIN_DATE} to {trends.MAX_DATE}.",
+        "naive": messages.UTC_OFFSET_NEEDED,
+        "out_of_range": messages.MOMENT_OUT_OF_RANGE,
     }
 
     def enforce_timezone(self, value):

@@ -23,7 +23,7 @@ from api.fields import (
     StrictUUIDField,
 )
 from tracker import checkin_rules as rules
-from tracker import practices, trends
+from tracker import messages, practices, trends
 from tracker.models import WEEKDAYS, BodyArea, Boundary, CheckIn, Emotion, Help, Need, Profile, Sensation
 
 # --- accounts ----------------------------------------------------------------------------------
@@ -296,15 +296,11 @@ _CHECKIN_SLUGS = {
 
 def _plain_text(value: Any, max_length: int, *, trimmed: bool = True) -> bool:
     """Text CheckInInput takes unchanged: no NUL, no lone surrogate, within the limit, nothing to trim."""
-    if not isinstance(value, str) or len(value) > max_length or "\x00" in value:
+    if not isinstance(value, str) or len(value) > max_length:
         return False
     if trimmed and value != value.strip():
         return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return rules.text_storable(value)
 
 
 def _checkin_plain(data: Any, *, partial: bool) -> dict[str, Any] | None:
@@ -515,7 +511,7 @@ class DateRangeInput(serializers.Serializer):
         date_from: dt.date | None = attrs.get("date_from")
         date_to: dt.date | None = attrs.get("date_to")
         if date_from and date_to and date_from > date_to:
-            raise serializers.ValidationError({"from": ["'from' must not be after 'to'."]})
+            raise serializers.ValidationError({"from": [messages.FROM_AFTER_TO]})
         return attrs
 
 

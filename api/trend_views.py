@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from api.fields import BoundedDateField
 from api.negotiation import AnyAcceptNegotiation
 from api.renderers import JSONRenderer
+from api.schema import ERRORS
 from api.serializers import DateRangeInput, RangeTrendsOutput, WeekTrendsOutput
 from tracker import charts, services, trends
 
@@ -61,7 +62,6 @@ RANGE_PARAMS = [
     OpenApiParameter("bucket", str, enum=list(trends.BUCKETS), description="default: week"),
 ]
 THEME_PARAM = OpenApiParameter("theme", str, enum=list(charts.THEMES), description="default: light")
-BAD_INPUT = OpenApiResponse(description="Field errors")
 NOT_MODIFIED = OpenApiResponse(description="Not modified: If-None-Match holds the current ETag")
 
 
@@ -69,7 +69,7 @@ NOT_MODIFIED = OpenApiResponse(description="Not modified: If-None-Match holds th
 
 
 class WeekTrendsView(APIView):
-    @extend_schema(parameters=WEEK_PARAMS, responses={200: WeekTrendsOutput, 400: BAD_INPUT})
+    @extend_schema(parameters=WEEK_PARAMS, responses={200: WeekTrendsOutput, 400: ERRORS[400]})
     def get(self, request: Request) -> Response:
         params = parse(WeekInput, request)
         profile = services.profile_get(user=request.user)
@@ -79,7 +79,7 @@ class WeekTrendsView(APIView):
 
 
 class RangeTrendsView(APIView):
-    @extend_schema(parameters=RANGE_PARAMS, responses={200: RangeTrendsOutput, 400: BAD_INPUT})
+    @extend_schema(parameters=RANGE_PARAMS, responses={200: RangeTrendsOutput, 400: ERRORS[400]})
     def get(self, request: Request) -> Response:
         params = parse(RangeInput, request)
         profile = services.profile_get(user=request.user)
@@ -125,7 +125,7 @@ CHART_RESPONSES = {
     (200, "image/png"): OpenApiTypes.BINARY,
     (200, "image/svg+xml"): OpenApiTypes.STR,
     304: NOT_MODIFIED,
-    400: BAD_INPUT,
+    400: ERRORS[400],
 }
 
 

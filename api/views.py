@@ -9,7 +9,7 @@ import uuid
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import get_token
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
@@ -23,9 +23,8 @@ from api import serializers as s
 from api.authentication import PasswordRequestThrottle, client_address
 from api.exceptions import RETRY_AFTER_SECONDS
 from api.lookups import uuid_or_404
+from api.schema import ERRORS
 from tracker import credentials, selectors, services
-
-ERRORS = {400: OpenApiResponse(description="Field errors"), 404: OpenApiResponse(description="Not found")}
 
 
 def health(request: HttpRequest) -> JsonResponse:

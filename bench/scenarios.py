@@ -87,6 +87,19 @@ function request()
 end
 """
 
+# The check-in POST scenarios, by token and by session cookie. Another user writes, so the thousands of new
+# rows do not inflate the main user's current week.
+CHECKIN_POST = {
+    "user": "writer",
+    "path": "/api/checkins/",
+    "method": "POST",
+    "expect": 201,
+    "headers": {"Content-Type": "application/json"},
+    "lua": CHECKIN_POST_LUA,
+    "check_body": '{"emotion": "calm", "intensity": 3}',
+    "target": 0.30,
+}
+
 
 class ChartUncached(WrkScenario):
     def run(self, ctx: Context) -> Result:
@@ -109,30 +122,8 @@ SCENARIOS: list[Scenario] = [
     # Not in the issue: the cheapest token-authenticated DRF endpoint (token + profile query), the floor
     # under every API figure below.
     WrkScenario("GET /api/me (auth floor)", path="/api/me"),
-    WrkScenario(
-        "check-in POST",
-        # Another user writes, so the thousands of new rows do not inflate the main user's current week.
-        user="writer",
-        path="/api/checkins/",
-        method="POST",
-        expect=201,
-        headers={"Content-Type": "application/json"},
-        lua=CHECKIN_POST_LUA,
-        check_body='{"emotion": "calm", "intensity": 3}',
-        target=0.30,
-    ),
-    WrkScenario(
-        "check-in POST (session)",
-        user="writer",
-        session=True,
-        path="/api/checkins/",
-        method="POST",
-        expect=201,
-        headers={"Content-Type": "application/json"},
-        lua=CHECKIN_POST_LUA,
-        check_body='{"emotion": "calm", "intensity": 3}',
-        target=0.30,
-    ),
+    WrkScenario("check-in POST", **CHECKIN_POST),
+    WrkScenario("check-in POST (session)", session=True, **CHECKIN_POST),
     WrkScenario("GET week trends", path="/api/trends/week", target=0.30),
     WrkScenario("GET week trends (session)", path="/api/trends/week", session=True, target=0.30),
     WrkScenario(

@@ -3,12 +3,14 @@ import datetime as dt
 import io
 import json
 import tracemalloc
+import uuid
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests.factories import make_checkin, make_custom_emotion
 from tracker import practices, services
@@ -330,25 +332,54 @@ MEMORY_BOUND_BYTES = 2 * 1024 * 1024
 
 
 def _bulk_checkins(user, count: int) -> None:
+    """`count` check-ins of `user`, inserted with one executemany. Only the export's reading of them is
+    measured, so they go in the cheapest way: bulk_create spent ~5 s building and converting 20,000 model
+    instances for 0.3 s of SQL. A value the same on every row is converted for the database once."""
     emotions = list(Emotion.objects.filter(owner=None).values_list("id", flat=True)[:20])
     chest = BodyArea.objects.get(slug="chest").id
     start = NOW - dt.timedelta(days=count // 10 + 1)
+    database = connections[DEFAULT_DB_ALIAS]
+    fields = {field.attname: field for field in CheckIn._meta.concrete_fields if not field.primary_key}
+    now = timezone.now()
+    constant = {
+        "user_id": user.pk,
+        "need_id": None,
+        "sensation_id": None,
+        "body_area_id": chest,
+        "context": ["work", "home"],
+        "intensity_after": None,
+        "would_help_id": None,
+        "harsh_line": "",
+        "kind_line": "",
+        "source": CheckIn.Source.APP,
+        "created_at": now,
+        "updated_at": now,
+    }
+    prepared = {name: fields[name].get_db_prep_save(value, database) for name, value in constant.items()}
     rows = []
     for number in range(count):
         occurred_at = start + dt.timedelta(minutes=137 * number // 10)
-        rows.append(
-            CheckIn(
-                user=user,
-                occurred_at=occurred_at,
-                local_date=occurred_at.date(),
-                emotion_id=emotions[number % len(emotions)],
-                intensity=number % 11,
-                body_area_id=chest,
-                note=f"Check-in number {number}: " + "a quiet sentence about the day. " * 8,
-                context=["work", "home"],
-            )
+        varying = {
+            "uuid": uuid.uuid4(),
+            "occurred_at": occurred_at,
+            "local_date": occurred_at.date(),
+            "emotion_id": emotions[number % len(emotions)],
+            "intensity": number % 11,
+            "note": f"Check-in number {number}: " + "a quiet sentence about the day. " * 8,
+        }
+        values = {
+            **prepared,
+            **{name: fields[name].get_db_prep_save(v, database) for name, v in varying.items()},
+        }
+        rows.append([values[name] for name in fields])
+    quote = database.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields.values())
+    placeholders = ", ".join(["%s"] * len(fields))
+    with database.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(CheckIn._meta.db_table)} ({columns}) VALUES ({placeholders})",  # noqa: S608
+            rows,
         )
-    CheckIn.objects.bulk_create(rows, batch_size=2000)
 
 
 @pytest.mark.parametrize("kind", ["json", "csv"])

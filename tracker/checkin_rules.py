@@ -2,7 +2,8 @@
 (tracker.imports: Attune JSON and CSV, Daylio) check them here.
 
 `checkin_problems` takes already-typed values and names the rule each field breaks; each caller says it
-in its own words (the API's error bodies and the import's row messages are part of their contracts).
+in its own words, both kept in tracker.messages (CHECKIN_RULES for the API's error bodies, ROW_RULES for
+the import's row messages; both are part of their contracts).
 """
 
 import datetime as dt
@@ -35,6 +36,17 @@ INTENSITY_AFTER_RANGE = "intensity_after_range"
 LINE_TOO_LONG = "line_too_long"
 NOTE_TOO_LONG = "note_too_long"
 CONTEXT_TOO_BIG = "context_too_big"
+
+
+def text_storable(value: str) -> bool:
+    """Text a database can hold: no NUL (PostgreSQL refuses it), no lone surrogates (not UTF-8)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def context_normalize(tags: Iterable[str]) -> list[str]:

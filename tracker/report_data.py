@@ -38,7 +38,7 @@ def resolve_report_range(
     if date_from > date_to:
         raise ValidationError({"from": [messages.FROM_AFTER_TO]})
     if (date_to - date_from).days + 1 > MAX_DAYS:
-        raise ValidationError({"to": ["Choose a range of at most 3 years."]})
+        raise ValidationError({"to": [messages.RANGE_TOO_LONG.format(years=3)]})
     return date_from, date_to
 
 

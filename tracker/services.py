@@ -39,9 +39,7 @@ def zone_from_name(name: str, *, field: str = "timezone") -> zoneinfo.ZoneInfo:
             raise ValueError(name)
         return zoneinfo.ZoneInfo(name)
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):
-        raise ValidationError(
-            {field: [f"'{name}' is not a known IANA time zone, e.g. Europe/Berlin."]}
-        ) from None
+        raise ValidationError({field: [messages.UNKNOWN_TIME_ZONE.format(name=name)]}) from None
 
 
 def local_date_for(occurred_at: dt.datetime, *, zone: zoneinfo.ZoneInfo, day_starts_at: int) -> dt.date:
@@ -153,11 +151,13 @@ def profile_update(
         profile.timezone = timezone_name
     if day_starts_at is not None:
         if not 0 <= day_starts_at <= 23:
-            raise ValidationError({"day_starts_at": ["Choose an hour from 0 to 23."]})
+            raise ValidationError({"day_starts_at": [messages.DAY_START_HOUR]})
         profile.day_starts_at = day_starts_at
     if week_starts_on is not None:
         if week_starts_on not in WEEKDAYS:
-            raise ValidationError({"week_starts_on": [f"Choose one of {', '.join(WEEKDAYS)}."]})
+            raise ValidationError(
+                {"week_starts_on": [messages.CHOOSE_ONE_OF.format(choices=", ".join(WEEKDAYS))]}
+            )
         profile.week_starts_on = week_starts_on
     for name, value in prompts.items():
         if name not in PROFILE_PROMPTS:
@@ -167,7 +167,7 @@ def profile_update(
         setattr(profile, name, value)
     if paused_until is not ...:
         if paused_until is not None and not EARLIEST_OCCURRED_AT <= paused_until <= LATEST_INSTANT:
-            raise ValidationError({"paused_until": [f"Choose a moment before {LATEST_INSTANT.date()}."]})
+            raise ValidationError({"paused_until": [messages.PAUSED_UNTIL_TOO_LATE]})
         profile.paused_until = paused_until
     with transaction.atomic():
         profile.save()
@@ -234,14 +234,16 @@ def vocabulary_word_for(
         _builtin_word(model, slug) or model.objects.filter(Q(owner=None) | Q(owner=user), slug=slug).first()
     )
     if word is None:
-        raise ValidationError({field: [f"Unknown {label or field.replace('_', ' ')} '{slug}'."]})
+        raise ValidationError(
+            {field: [messages.UNKNOWN_WORD.format(kind=label or field.replace("_", " "), slug=slug)]}
+        )
     return word
 
 
 def body_area_for(*, slug: str) -> BodyArea:
     word = _builtin_word(BodyArea, slug) or BodyArea.objects.filter(slug=slug).first()
     if word is None:
-        raise ValidationError({"body_area": [f"Unknown body area '{slug}'."]})
+        raise ValidationError({"body_area": [messages.UNKNOWN_WORD.format(kind="body area", slug=slug)]})
     return word
 
 
@@ -253,14 +255,14 @@ def vocabulary_word_create(
     name = " ".join(name.split())
     slug = slugify(name, allow_unicode=True)[:64].strip("-")
     if not slug:
-        raise ValidationError({"name": ["Use at least one letter or digit."]})
+        raise ValidationError({"name": [messages.WORD_NAME_EMPTY]})
     if model.objects.filter(Q(owner=None) | Q(owner=user), slug=slug).exists():
-        raise ValidationError({"name": [f"'{name}' is already in your vocabulary."]})
+        raise ValidationError({"name": [messages.ALREADY_IN_VOCABULARY.format(name=name)]})
     if kind == "emotion":
         for axis in ("pleasantness", "energy"):
             value = attributes.get(axis)
             if value is None or not -1 <= value <= 1:
-                raise ValidationError({axis: ["Give a number from -1 to 1."]})
+                raise ValidationError({axis: [messages.WORD_AXIS_RANGE]})
         attributes.setdefault("family", "")
         attributes["family"] = attributes["family"] or _family_for(
             attributes["pleasantness"], attributes["energy"]
@@ -269,7 +271,7 @@ def vocabulary_word_create(
         with transaction.atomic():
             return model.objects.create(owner=user, slug=slug, name=name, definition=definition, **attributes)
     except IntegrityError:  # the same word added twice at once
-        raise ValidationError({"name": [f"'{name}' is already in your vocabulary."]}) from None
+        raise ValidationError({"name": [messages.ALREADY_IN_VOCABULARY.format(name=name)]}) from None
 
 
 def _family_for(pleasantness: float, energy: float) -> str:
@@ -280,22 +282,6 @@ def _family_for(pleasantness: float, energy: float) -> str:
 
 
 # --- check-ins ---------------------------------------------------------------------------------
-
-# The API's words for the broken rules (tracker.checkin_rules); the import has its own.
-CHECKIN_MESSAGES = {
-    rules.NAIVE: "Include a UTC offset, e.g. 2026-11-22T08:30:00+01:00.",
-    rules.TOO_EARLY: "That is too long ago to be a check-in.",
-    rules.FUTURE: "A check-in cannot be in the future.",
-    rules.INTENSITY_RANGE: f"Choose an intensity from {rules.INTENSITY_MIN} to {rules.INTENSITY_MAX}.",
-    rules.NOTE_TOO_LONG: f"Keep the note to {rules.NOTE_MAX_LENGTH:,} characters.",
-    rules.INTENSITY_AFTER_RANGE: (
-        f"Choose an intensity from {rules.INTENSITY_MIN} to {rules.INTENSITY_MAX}, or leave it empty."
-    ),
-    rules.LINE_TOO_LONG: f"Keep it to {rules.LINE_MAX_LENGTH} characters.",
-    rules.CONTEXT_TOO_BIG: (
-        f"Use at most {rules.CONTEXT_MAX_TAGS} tags of at most {rules.CONTEXT_TAG_MAX_LENGTH} characters."
-    ),
-}
 
 CHECKIN_FIELDS = (
     "occurred_at", "emotion", "intensity", "need", "sensation", "body_area", "note", "context",
@@ -363,7 +349,7 @@ def _checkin_values(*, user: AbstractBaseUser, data: dict[str, Any], now: dt.dat
     if "context" in data:
         values["context"] = rules.context_normalize(data["context"] or [])
     for field, rule in rules.checkin_problems(values, now=now).items():
-        errors[field] = [CHECKIN_MESSAGES[rule]]
+        errors[field] = [messages.CHECKIN_RULES[rule]]
         values.pop(field, None)
     if "occurred_at" in values:
         values["occurred_at"] = values["occurred_at"].astimezone(dt.UTC)
@@ -377,7 +363,7 @@ def _new_checkin(
 ) -> CheckIn:
     for required in ("emotion", "intensity"):
         if required not in values:
-            raise ValidationError({required: ["This field is required."]})
+            raise ValidationError({required: [messages.REQUIRED]})
     values.setdefault("occurred_at", timezone.now())
     profile = profile_get(user=user)
     return CheckIn(
@@ -445,7 +431,7 @@ def checkin_upsert(
 def _checkin_replace(*, checkin: CheckIn, values: dict[str, Any], now: dt.datetime) -> CheckIn:
     for required in ("emotion", "intensity"):
         if required not in values:
-            raise ValidationError({required: ["This field is required."]})
+            raise ValidationError({required: [messages.REQUIRED]})
     full = {
         "occurred_at": checkin.occurred_at,
         "need": None,

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from tracker import messages
 from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Help, Need, Profile, Sensation
 from tracker.services import EARLIEST_OCCURRED_AT, LATEST_INSTANT, local_date_for
 
@@ -51,7 +52,7 @@ def week_start_for(day: dt.date, *, week_starts_on: str) -> dt.date:
 def check_date(value: dt.date, field: str) -> None:
     """Every date the app accepts lies in MIN_DATE..MAX_DATE, where week and month arithmetic works."""
     if not MIN_DATE <= value <= MAX_DATE:
-        raise ValidationError({field: [f"Choose a date between {MIN_DATE} and {MAX_DATE}."]})
+        raise ValidationError({field: [messages.DATE_OUT_OF_RANGE]})
 
 
 def resolve_week_start(*, profile: Profile, start: dt.date | None, now: dt.datetime | None = None) -> dt.date:
@@ -75,17 +76,18 @@ def resolve_range(
 ) -> tuple[dt.date, dt.date]:
     """The range asked for; `to` defaults to today and `from` to a year before it."""
     if bucket not in BUCKETS:
-        raise ValidationError({"bucket": [f"Choose one of {', '.join(BUCKETS)}."]})
+        raise ValidationError({"bucket": [messages.CHOOSE_ONE_OF.format(choices=", ".join(BUCKETS))]})
     date_to = date_to or current_local_date(profile=profile, now=now)
     check_date(date_to, "to")
     if date_from is None:
         date_from = max(MIN_DATE, date_to - dt.timedelta(days=364))
     check_date(date_from, "from")
     if date_from > date_to:
-        raise ValidationError({"from": ["'from' must not be after 'to'."]})
+        raise ValidationError({"from": [messages.FROM_AFTER_TO]})
     if (date_to - date_from).days + 1 > MAX_RANGE_DAYS[bucket]:
         years = MAX_RANGE_DAYS[bucket] // 366
-        raise ValidationError({"to": [f"Choose a range of at most {years} years for bucket={bucket}."]})
+        message = messages.RANGE_TOO_LONG_FOR_BUCKET.format(years=years, bucket=bucket)
+        raise ValidationError({"to": [message]})
     return date_from, date_to
 
 

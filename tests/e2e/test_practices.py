@@ -82,6 +82,22 @@ def test_naming_what_would_help_and_a_kinder_line_reach_the_history(app, dana):
     card.get_by_role("button", name="Thank you").click()
     card.wait_for(state="detached")
 
+    # Chosen by the need's category, and never the same words twice in a row.
+    shown = page.evaluate(
+        """async () => {
+          const { offerCompassion, pendingCompassion } = await import('/static/frontend/js/compassion.js');
+          const v = await (await import('/static/frontend/js/vocabulary.js')).vocabulary();
+          const texts = [];
+          for (let i = 0; i < 12; i++) {
+            await offerCompassion(v, { emotion: 'worthless', need: 'acceptance' });
+            texts.push((await pendingCompassion()).kindness);
+          }
+          return { texts, connection: v.self_compassion.connection.map((c) => c.kindness) };
+        }"""
+    )
+    assert all(text in shown["connection"] for text in shown["texts"])
+    assert all(a != b for a, b in zip(shown["texts"], shown["texts"][1:], strict=False))
+
     entry.click()
     wait_for_screen(page, "worthless")
     details = page.locator("main").inner_text()

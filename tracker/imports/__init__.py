@@ -50,13 +50,12 @@ from tracker.imports.result import (
     RowError,
     file_error,
 )
-from tracker.imports.writing import ROW_MESSAGES, _chunk_write, _rows_checked, _settings_write, _Vocabulary
+from tracker.imports.writing import _chunk_write, _rows_checked, _settings_write, _Vocabulary
 
 __all__ = [
     "ERRORS_REPORTED_MAX",
     "IMPORT_SECONDS_MAX",
     "NOTE_MAX_LENGTH",
-    "ROW_MESSAGES",
     "WRITE_CHUNK_ROWS",
     "Candidate",
     "ImportInterrupted",

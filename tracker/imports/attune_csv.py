@@ -5,15 +5,9 @@ import csv
 import io
 import zoneinfo
 
+from tracker import messages
 from tracker.exports import CSV_COLUMNS, CSV_COLUMNS_V1
-from tracker.imports.attune_json import (
-    INTENSITY_AFTER_NOT_A_NUMBER,
-    _date,
-    _optional_timestamp,
-    _source,
-    _timestamp,
-    _uuid,
-)
+from tracker.imports.attune_json import _date, _optional_timestamp, _source, _timestamp, _uuid
 from tracker.imports.daylio import DAYLIO_HEADER_7, DAYLIO_HEADER_8, _daylio_candidate, _label_key
 from tracker.imports.result import Candidate, ImportResult, Parsed, RowError, file_error
 from tracker.models import Profile
@@ -100,14 +94,14 @@ def _attune_csv_candidate(
     try:
         intensity = int(cells["intensity"])
     except ValueError:
-        raise RowError("'intensity' must be a whole number from 0 to 10.") from None
+        raise RowError(messages.ROW_INTENSITY) from None
     try:
         intensity_after = int(cells["intensity_after"]) if cells.get("intensity_after") else None
     except ValueError:
-        raise RowError(INTENSITY_AFTER_NOT_A_NUMBER) from None
+        raise RowError(messages.ROW_INTENSITY_AFTER) from None
     for required in ("id", "occurred_at", "emotion"):
         if not cells[required]:
-            raise RowError(f"'{required}' is required.")
+            raise RowError(messages.ROW_FIELD_REQUIRED.format(name=required))
     return Candidate(
         row=number,
         uuid=_uuid(cells["id"]),

@@ -11,10 +11,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from tracker import practices, services
+from tracker import checkin_rules as rules
+from tracker import messages, practices, services
 from tracker.exports import EXPORT_FORMAT, EXPORT_VERSION
 from tracker.imports.result import Candidate, ImportResult, Parsed, RowError, file_error
-from tracker.imports.writing import _storable
 from tracker.models import WEEKDAYS, CheckIn
 
 
@@ -60,14 +60,14 @@ def _attune_candidate(number: int, item: dict[str, Any]) -> Candidate:
         if value is None or value == "":
             if optional:
                 return None
-            raise RowError(f"'{key}' is required.")
+            raise RowError(messages.ROW_FIELD_REQUIRED.format(name=key))
         if not isinstance(value, str):
             raise RowError(f"'{key}' must be text.")
         return value
 
     intensity = item.get("intensity")
     if isinstance(intensity, bool) or not isinstance(intensity, int):
-        raise RowError("'intensity' must be a whole number from 0 to 10.")
+        raise RowError(messages.ROW_INTENSITY)
     note = item.get("note")
     if note is not None and not isinstance(note, str):
         raise RowError("'note' must be text.")
@@ -78,7 +78,7 @@ def _attune_candidate(number: int, item: dict[str, Any]) -> Candidate:
     if intensity_after is not None and (
         isinstance(intensity_after, bool) or not isinstance(intensity_after, int)
     ):
-        raise RowError(INTENSITY_AFTER_NOT_A_NUMBER)
+        raise RowError(messages.ROW_INTENSITY_AFTER)
     lines = {}
     for line in ("harsh_line", "kind_line"):
         value = item.get(line)
@@ -104,9 +104,6 @@ def _attune_candidate(number: int, item: dict[str, Any]) -> Candidate:
         would_help=text("would_help"),
         **lines,
     )
-
-
-INTENSITY_AFTER_NOT_A_NUMBER = "'intensity_after' must be a whole number from 0 to 10, or empty."
 
 
 def _uuid(value: str) -> uuid.UUID:
@@ -139,7 +136,7 @@ def _date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise RowError("'local_date' is not a date (YYYY-MM-DD).") from None
+        raise RowError(messages.NOT_A_DATE.format(value="local_date")) from None
 
 
 def _source(value: str | None) -> str:
@@ -202,11 +199,11 @@ def _custom_words_section(section: Any) -> dict[str, list[dict[str, Any]]]:
         for position, item in enumerate(items, start=1):
             where = f"Custom {kind[:-1]} #{position}"
             if not isinstance(item, dict):
-                raise file_error(f"{where} is not a JSON object.")
+                raise file_error(messages.NOT_A_JSON_OBJECT.format(where=where))
             word: dict[str, Any] = {}
             for name, limit in limits.items():
                 value = item.get(name, "") or ""
-                if not isinstance(value, str) or len(value) > limit or not _storable(value):
+                if not isinstance(value, str) or len(value) > limit or not rules.text_storable(value):
                     raise file_error(f"{where} has an invalid '{name}'.")
                 word[name] = value
             if not SLUG_RE.match(word["slug"]) or not word["name"].strip():
@@ -230,7 +227,7 @@ def _reminders_section(section: Any) -> list[dict[str, Any]]:
     for position, item in enumerate(section, start=1):
         where = f"Reminder #{position}"
         if not isinstance(item, dict):
-            raise file_error(f"{where} is not a JSON object.")
+            raise file_error(messages.NOT_A_JSON_OBJECT.format(where=where))
         try:
             wall = dt.time.fromisoformat(item.get("time") or "")
         except (TypeError, ValueError):
@@ -242,7 +239,7 @@ def _reminders_section(section: Any) -> list[dict[str, Any]]:
             raise file_error(f"{where} has invalid days.")
         if isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= 720:
             raise file_error(f"{where} has an invalid window.")
-        if not isinstance(label, str) or len(label) > 80 or not _storable(label):
+        if not isinstance(label, str) or len(label) > 80 or not rules.text_storable(label):
             raise file_error(f"{where} has an invalid label.")
         try:
             reminder_id = uuid.UUID(str(item.get("uuid")))
@@ -277,7 +274,7 @@ def _boundaries_section(section: Any) -> list[dict[str, Any]]:
             not isinstance(text, str)
             or not text.strip()
             or len(text) > practices.BOUNDARY_TEXT_MAX_LENGTH
-            or not _storable(text)
+            or not rules.text_storable(text)
         ):
             raise file_error(f"{where} has an invalid text.")
         needs = item.get("needs") or []
@@ -320,7 +317,7 @@ def _intentions_section(section: Any) -> list[dict[str, Any]]:
             not isinstance(text, str)
             or not text.strip()
             or len(text) > practices.INTENTION_TEXT_MAX_LENGTH
-            or not _storable(text)
+            or not rules.text_storable(text)
         ):
             raise file_error(f"{where} has an invalid text.")
         try:

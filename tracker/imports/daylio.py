@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from tracker import checkin_rules as rules
+from tracker import messages
 from tracker.exports import CONTEXT_SEPARATOR
 from tracker.imports.result import Candidate, ImportResult, RowError
 from tracker.models import Emotion, Profile
@@ -40,7 +41,7 @@ def mapping_validate(*, user: AbstractBaseUser, mapping: Any) -> dict[str, str]:
     if not isinstance(mapping, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
     ):
-        raise ValidationError({"mapping": ['Send a JSON object of {"label": "emotion slug"}.']})
+        raise ValidationError({"mapping": [messages.MAPPING_SHAPE]})
     cleaned = {_label_key(label): slug.strip() for label, slug in mapping.items() if _label_key(label)}
     known = set(
         Emotion.objects.filter(Q(owner=None) | Q(owner=user), slug__in=set(cleaned.values())).values_list(
@@ -49,7 +50,9 @@ def mapping_validate(*, user: AbstractBaseUser, mapping: Any) -> dict[str, str]:
     )
     unknown = sorted({slug for slug in cleaned.values() if slug not in known})
     if unknown:
-        raise ValidationError({"mapping": [f"Unknown emotion '{slug}'." for slug in unknown]})
+        raise ValidationError(
+            {"mapping": [messages.UNKNOWN_WORD.format(kind="emotion", slug=slug) for slug in unknown]}
+        )
     return cleaned
 
 
@@ -80,7 +83,7 @@ def _daylio_date(record: list[str]) -> dt.date:
         try:
             return dt.date.fromisoformat(record[0].strip())
         except ValueError:
-            raise RowError(f"'{record[0][:20]}' is not a date (YYYY-MM-DD).") from None
+            raise RowError(messages.NOT_A_DATE.format(value=record[0][:20])) from None
     text = f"{record[0].strip()} {record[1].strip().replace('.', '').replace(',', '')}"
     for pattern in DAYLIO_OLD_DATE_FORMATS:
         try:

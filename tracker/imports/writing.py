@@ -13,7 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.db.models import Q
 
 from tracker import checkin_rules as rules
-from tracker import practices, services
+from tracker import messages, practices, services
 from tracker.imports.result import Candidate, Parsed, RowError, file_error
 from tracker.models import (
     BodyArea,
@@ -28,37 +28,7 @@ from tracker.models import (
     Sensation,
 )
 
-# The import's words for the broken rules (tracker.checkin_rules); the API has its own.
-ROW_MESSAGES = {
-    rules.NAIVE: "'occurred_at' needs a UTC offset.",
-    rules.TOO_EARLY: "That is too long ago to be a check-in.",
-    rules.FUTURE: "A check-in cannot be in the future.",
-    rules.INTENSITY_RANGE: (
-        f"'intensity' must be a whole number from {rules.INTENSITY_MIN} to {rules.INTENSITY_MAX}."
-    ),
-    rules.NOTE_TOO_LONG: f"The note is longer than {rules.NOTE_MAX_LENGTH:,} characters.",
-    rules.INTENSITY_AFTER_RANGE: (
-        f"'intensity_after' must be a whole number from {rules.INTENSITY_MIN} to {rules.INTENSITY_MAX}, "
-        "or empty."
-    ),
-    rules.LINE_TOO_LONG: f"A harsh or kinder line is longer than {rules.LINE_MAX_LENGTH} characters.",
-    rules.CONTEXT_TOO_BIG: (
-        f"Use at most {rules.CONTEXT_MAX_TAGS} context tags of at most "
-        f"{rules.CONTEXT_TAG_MAX_LENGTH} characters."
-    ),
-}
 BATCH_SIZE = 1000
-
-
-def _storable(value: str) -> bool:
-    """Text a database can hold: no NUL (PostgreSQL refuses it), no lone surrogates (not UTF-8)."""
-    if "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 @dataclass
@@ -114,17 +84,17 @@ def _row_check(candidate: Candidate, *, words: _Vocabulary, now: dt.datetime) ->
     )  # fmt: skip
     for name in ("occurred_at", "intensity", "intensity_after"):
         if name in problems:
-            raise RowError(ROW_MESSAGES[problems[name]])
+            raise RowError(messages.ROW_RULES[problems[name]])
     for name, (table, word) in WORD_FIELDS_OF_ROW.items():
         slug = getattr(c, name)
         if slug is not None and slug not in getattr(words, table):
-            raise RowError(f"Unknown {word} '{slug[:64]}'.")
+            raise RowError(messages.UNKNOWN_WORD.format(kind=word, slug=slug[:64]))
     for name in ("note", "context", "harsh_line", "kind_line"):
         if name in problems:
-            raise RowError(ROW_MESSAGES[problems[name]])
-    if not all(_storable(value) for value in (c.note, *tags)):
+            raise RowError(messages.ROW_RULES[problems[name]])
+    if not all(rules.text_storable(value) for value in (c.note, *tags)):
         raise RowError("The note or a tag holds a NUL character or invalid text.")
-    if not all(_storable(value) for value in (c.harsh_line, c.kind_line)):
+    if not all(rules.text_storable(value) for value in (c.harsh_line, c.kind_line)):
         raise RowError("A harsh or kinder line holds a NUL character or invalid text.")
     # The exported local date is kept (history as lived, in the zone of the day), but it must be a day the
     # instant can belong to somewhere: zones span UTC-12..+14 and a day may start as late as 23:00.
