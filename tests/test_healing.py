@@ -374,9 +374,9 @@ def test_a_bad_patch_of_a_boundary_changes_nothing(alice, alice_client):
     unknown = alice_client.patch(path, {"text": "new words", "needs": ["rest", "nope"]}, format="json")
 
     assert empty.status_code == 400
-    assert empty.json() == {"text": [practices.BOUNDARY_TEXT_REQUIRED]}
+    assert empty.json() == {"text": ["Write what you will or won't accept."]}
     assert unknown.status_code == 400
-    assert unknown.json() == {"needs": ["Unknown needs 'nope'."]}
+    assert unknown.json() == {"needs": ["Unknown need 'nope'."]}
     boundary.refresh_from_db()
     assert boundary.text == "I won't answer work messages after 8 pm."
     assert list(boundary.needs.values_list("slug", flat=True)) == ["rest"]
@@ -390,7 +390,9 @@ def test_the_number_of_boundaries_is_capped_with_a_clear_400(alice, alice_client
     response = alice_client.post("/api/boundaries/", {"text": "one more"}, format="json")
 
     assert response.status_code == 400
-    assert "detail" in response.json()
+    assert response.json() == {
+        "detail": ["Keep to 3 boundaries; you could let go of one you no longer need."]
+    }
     assert Boundary.objects.filter(user=alice).count() == 3
 
 

@@ -78,3 +78,10 @@ MAPPING_SHAPE = 'Send a JSON object of {"label": "emotion slug"}.'  # not a temp
 ROW_FIELD_REQUIRED = "'{name}' is required."
 NOT_A_DATE = "'{value}' is not a date (YYYY-MM-DD)."
 NOT_A_JSON_OBJECT = "{where} is not a JSON object."
+
+# Boundaries and weekly intentions (tracker.practices); the limits are its constants.
+BOUNDARY_TEXT_REQUIRED = "Write what you will or won't accept."
+BOUNDARY_TEXT_TOO_LONG = "Keep a boundary to {limit} characters."
+BOUNDARY_TOO_MANY_NEEDS = "Choose at most {limit} needs."
+BOUNDARIES_TOO_MANY = "Keep to {limit} boundaries; you could let go of one you no longer need."
+INTENTION_TEXT_TOO_LONG = "Keep an intention to {limit} characters."

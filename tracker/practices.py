@@ -15,20 +15,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 
-from tracker import services, trends
+from tracker import messages, services, trends
 from tracker.models import Boundary, Intention, Need, Profile
 
 BOUNDARY_TEXT_MAX_LENGTH = 500  # also the database constraint boundary_text_max_500
 BOUNDARY_NEEDS_MAX = 10
 BOUNDARIES_PER_USER_MAX = 100  # a life's worth of boundaries; keeps the list unpaginated
 INTENTION_TEXT_MAX_LENGTH = 280  # also the database constraint intention_text_max_280
-
-BOUNDARY_TEXT_REQUIRED = "Write what you will or won't accept."
-BOUNDARY_TEXT_TOO_LONG = f"Keep a boundary to {BOUNDARY_TEXT_MAX_LENGTH} characters."
-BOUNDARIES_TOO_MANY = (
-    f"Keep to {BOUNDARIES_PER_USER_MAX} boundaries; you could let go of one you no longer need."
-)
-INTENTION_TEXT_TOO_LONG = f"Keep an intention to {INTENTION_TEXT_MAX_LENGTH} characters."
 
 
 # --- boundaries --------------------------------------------------------------------------------
@@ -37,9 +30,11 @@ INTENTION_TEXT_TOO_LONG = f"Keep an intention to {INTENTION_TEXT_MAX_LENGTH} cha
 def _boundary_text(text: str) -> str:
     text = text.strip()
     if not text:
-        raise ValidationError({"text": [BOUNDARY_TEXT_REQUIRED]})
+        raise ValidationError({"text": [messages.BOUNDARY_TEXT_REQUIRED]})
     if len(text) > BOUNDARY_TEXT_MAX_LENGTH:
-        raise ValidationError({"text": [BOUNDARY_TEXT_TOO_LONG]})
+        raise ValidationError(
+            {"text": [messages.BOUNDARY_TEXT_TOO_LONG.format(limit=BOUNDARY_TEXT_MAX_LENGTH)]}
+        )
     return text
 
 
@@ -47,11 +42,13 @@ def _boundary_needs(*, user: AbstractBaseUser, slugs: Iterable[str]) -> list[Nee
     """The needs named, built-in or the caller's own (repeats dropped, order kept); else a field error."""
     slugs = list(dict.fromkeys(slugs))
     if len(slugs) > BOUNDARY_NEEDS_MAX:
-        raise ValidationError({"needs": [f"Choose at most {BOUNDARY_NEEDS_MAX} needs."]})
+        raise ValidationError({"needs": [messages.BOUNDARY_TOO_MANY_NEEDS.format(limit=BOUNDARY_NEEDS_MAX)]})
     needs, unknown = [], []
     for slug in slugs:
         try:
-            needs.append(services.vocabulary_word_for(user=user, model=Need, slug=slug, field="needs"))
+            needs.append(
+                services.vocabulary_word_for(user=user, model=Need, slug=slug, field="needs", label="need")
+            )
         except ValidationError as exc:
             unknown.extend(exc.message_dict["needs"])
     if unknown:
@@ -67,7 +64,9 @@ def boundary_create(*, user: AbstractBaseUser, text: str, needs: Iterable[str] =
         # Lock the profile row: two concurrent creates cannot both pass the limit.
         Profile.objects.select_for_update().filter(user=user).first()
         if Boundary.objects.filter(user=user).count() >= BOUNDARIES_PER_USER_MAX:
-            raise ValidationError({"detail": [BOUNDARIES_TOO_MANY]})
+            raise ValidationError(
+                {"detail": [messages.BOUNDARIES_TOO_MANY.format(limit=BOUNDARIES_PER_USER_MAX)]}
+            )
         boundary = Boundary.objects.create(user=user, text=text)
         boundary.needs.set(need_words)
     return boundary_for_user(user=user, boundary_id=boundary.uuid)
@@ -132,7 +131,9 @@ def intention_set(*, user: AbstractBaseUser, week_start: dt.date, text: str) -> 
     """Set the week's intention; empty text removes it. Sending the same text again changes nothing."""
     text = text.strip()
     if len(text) > INTENTION_TEXT_MAX_LENGTH:
-        raise ValidationError({"text": [INTENTION_TEXT_TOO_LONG]})
+        raise ValidationError(
+            {"text": [messages.INTENTION_TEXT_TOO_LONG.format(limit=INTENTION_TEXT_MAX_LENGTH)]}
+        )
     if not text:
         Intention.objects.filter(user=user, week_start=week_start).delete()
         return intention_get(user=user, week_start=week_start)
