@@ -258,25 +258,33 @@ def _reminders_section(section: Any) -> list[dict[str, Any]]:
     return reminders
 
 
+def _section_items(section: Any, *, plural: str, singular: str):
+    """(where, item) for each JSON object of an optional list section, e.g. ("Boundary #2", {...})."""
+    if section is None:
+        return
+    if not isinstance(section, list):
+        raise file_error(f"The {plural} of this Attune export are not a list.")
+    for position, item in enumerate(section, start=1):
+        where = f"{singular} #{position}"
+        if not isinstance(item, dict):
+            raise file_error(messages.NOT_A_JSON_OBJECT.format(where=where))
+        yield where, item
+
+
+def _section_text(item: dict[str, Any], *, where: str, max_length: int) -> str:
+    """A practice's text: non-empty, within its limit and storable; returned stripped."""
+    text = item.get("text")
+    valid = isinstance(text, str) and text.strip() and len(text) <= max_length and rules.text_storable(text)
+    if not valid:
+        raise file_error(f"{where} has an invalid text.")
+    return text.strip()
+
+
 def _boundaries_section(section: Any) -> list[dict[str, Any]]:
     """Boundaries with their need slugs (resolved against the account when written) and their times."""
-    if section is None:
-        return []
-    if not isinstance(section, list):
-        raise file_error("The boundaries of this Attune export are not a list.")
     boundaries = []
-    for position, item in enumerate(section, start=1):
-        where = f"Boundary #{position}"
-        if not isinstance(item, dict):
-            raise file_error(f"{where} is not a JSON object.")
-        text = item.get("text")
-        if (
-            not isinstance(text, str)
-            or not text.strip()
-            or len(text) > practices.BOUNDARY_TEXT_MAX_LENGTH
-            or not rules.text_storable(text)
-        ):
-            raise file_error(f"{where} has an invalid text.")
+    for where, item in _section_items(section, plural="boundaries", singular="Boundary"):
+        text = _section_text(item, where=where, max_length=practices.BOUNDARY_TEXT_MAX_LENGTH)
         needs = item.get("needs") or []
         if (
             not isinstance(needs, list)
@@ -293,7 +301,7 @@ def _boundaries_section(section: Any) -> list[dict[str, Any]]:
         boundaries.append(
             {
                 "uuid": boundary_id,
-                "text": text.strip(),
+                "text": text,
                 "needs": list(dict.fromkeys(needs)),
                 "created_at": created_at,
                 "updated_at": updated_at,
@@ -303,27 +311,14 @@ def _boundaries_section(section: Any) -> list[dict[str, Any]]:
 
 
 def _intentions_section(section: Any) -> list[dict[str, Any]]:
-    if section is None:
-        return []
-    if not isinstance(section, list):
-        raise file_error("The intentions of this Attune export are not a list.")
+    """Each week's one small step, by the first day of its week."""
     intentions = []
-    for position, item in enumerate(section, start=1):
-        where = f"Intention #{position}"
-        if not isinstance(item, dict):
-            raise file_error(f"{where} is not a JSON object.")
-        text = item.get("text")
-        if (
-            not isinstance(text, str)
-            or not text.strip()
-            or len(text) > practices.INTENTION_TEXT_MAX_LENGTH
-            or not rules.text_storable(text)
-        ):
-            raise file_error(f"{where} has an invalid text.")
+    for where, item in _section_items(section, plural="intentions", singular="Intention"):
+        text = _section_text(item, where=where, max_length=practices.INTENTION_TEXT_MAX_LENGTH)
         try:
             week_start = dt.date.fromisoformat(item.get("week_start") or "")
             updated_at = _optional_timestamp(item.get("updated_at") or None, "updated_at")
         except (RowError, TypeError, ValueError):
             raise file_error(f"{where} has an invalid week or time.") from None
-        intentions.append({"week_start": week_start, "text": text.strip(), "updated_at": updated_at})
+        intentions.append({"week_start": week_start, "text": text, "updated_at": updated_at})
     return intentions
