@@ -1,7 +1,7 @@
 """Thin HTTP views of the practices of issue 14: boundaries and weekly intentions.
 
 Each parses input with a serializer, calls one tracker.practices function and answers a plain dict
-(api.serializers.boundary_output, intention_output).
+(api.practice_serializers.boundary_output, intention_output).
 """
 
 from drf_spectacular.types import OpenApiTypes
@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api import serializers as s
+from api import practice_serializers as s
 from api.lookups import or_404, uuid_or_404
 from api.schema import ERRORS
 from tracker import practices, services

@@ -1,10 +1,11 @@
 """Input serializers parse and type-check. Output of the hot paths (check-ins, profile) is a plain dict
 built by one function each (`*_output`): a ModelSerializer builds its fields on every request, ~0.4 ms
 each (issue 12). The output serializers stay as the OpenAPI description; tests prove the dicts equal them.
-Rules live in tracker.services and tracker.checkin_rules."""
+Rules live in tracker.services and tracker.checkin_rules. The practices' serializers are in
+api.practice_serializers, the reminders' in api.reminder_serializers, the trends' schema in
+api.trend_serializers."""
 
 import datetime as dt
-import re
 import uuid
 from typing import Any
 
@@ -23,8 +24,8 @@ from api.fields import (
     StrictUUIDField,
 )
 from tracker import checkin_rules as rules
-from tracker import messages, practices, trends
-from tracker.models import WEEKDAYS, BodyArea, Boundary, CheckIn, Emotion, Help, Need, Profile, Sensation
+from tracker import messages, trends
+from tracker.models import WEEKDAYS, BodyArea, CheckIn, Emotion, Help, Need, Profile, Sensation
 
 # --- accounts ----------------------------------------------------------------------------------
 
@@ -423,74 +424,6 @@ def checkin_output(checkin: CheckIn) -> dict[str, Any]:
     }
 
 
-# --- boundaries and intentions ----------------------------------------------------------------
-
-
-class BoundaryInput(serializers.Serializer):
-    """partial=True serves PATCH."""
-
-    text = StrictCharField(max_length=practices.BOUNDARY_TEXT_MAX_LENGTH, allow_blank=True)
-    needs = serializers.ListField(
-        child=StrictCharField(max_length=rules.WORD_SLUG_MAX_LENGTH),
-        max_length=practices.BOUNDARY_NEEDS_MAX,
-        required=False,
-        help_text="need slugs of the caller's vocabulary",
-    )
-
-
-class BoundaryOutput(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="uuid")
-    needs = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-
-    class Meta:
-        model = Boundary
-        fields = ["id", "text", "needs", "created_at", "updated_at"]
-
-
-def boundary_output(boundary: Boundary) -> dict[str, Any]:
-    """What BoundaryOutput documents (its needs prefetched, as tracker.practices reads them)."""
-    return {
-        "id": str(boundary.uuid),
-        "text": boundary.text,
-        "needs": [need.slug for need in boundary.needs.all()],
-        "created_at": iso_datetime(boundary.created_at),
-        "updated_at": iso_datetime(boundary.updated_at),
-    }
-
-
-class PathDateField(BoundedDateField):
-    """A date in a path: exactly YYYY-MM-DD (Python would also read 20261116 and 2026-W47-1)."""
-
-    def to_internal_value(self, value):
-        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            self.fail("invalid", format="YYYY-MM-DD")
-        return super().to_internal_value(value)
-
-
-class IntentionWeekInput(serializers.Serializer):
-    week_start = PathDateField(help_text="any day of the week; the answer names the week's first day")
-
-
-class IntentionInput(serializers.Serializer):
-    text = StrictCharField(
-        max_length=practices.INTENTION_TEXT_MAX_LENGTH, allow_blank=True, help_text='"" removes it'
-    )
-
-
-class IntentionOutput(serializers.Serializer):
-    week_start = serializers.DateField()
-    text = serializers.CharField(help_text='"" when none is set')
-    updated_at = serializers.DateTimeField(allow_null=True, help_text="null when none is set")
-
-
-def intention_output(intention) -> dict[str, Any]:
-    return {
-        "week_start": intention.week_start.isoformat(),
-        "text": intention.text,
-        "updated_at": iso_datetime(intention.updated_at),
-    }
-
-
 class CheckInPage(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
@@ -521,114 +454,3 @@ class CheckInFilters(DateRangeInput):
     # Read by the paginator; declared so they are validated and documented.
     cursor = StrictCharField(max_length=200, required=False)
     limit = serializers.IntegerField(min_value=1, max_value=200, required=False)
-
-
-# --- trends (the schema of tracker.trends' dicts) ----------------------------------------------
-
-
-def _mean_field(help_text: str = "") -> serializers.FloatField:
-    return serializers.FloatField(allow_null=True, help_text=help_text or "null when there are no check-ins")
-
-
-class TrendTotals(serializers.Serializer):
-    count = serializers.IntegerField()
-    days_with_checkins = serializers.IntegerField()
-    mean_pleasantness = _mean_field()
-    mean_energy = _mean_field()
-    mean_intensity = _mean_field()
-
-
-class TrendDay(serializers.Serializer):
-    date = serializers.DateField()
-    count = serializers.IntegerField()
-    mean_intensity = _mean_field()
-    mean_pleasantness = _mean_field()
-    mean_energy = _mean_field()
-
-
-class TopSlug(serializers.Serializer):
-    slug = serializers.CharField()
-    count = serializers.IntegerField()
-
-
-class TopWord(TopSlug):
-    name = serializers.CharField()
-
-
-class TrendPair(serializers.Serializer):
-    emotion = serializers.CharField()
-    emotion_name = serializers.CharField()
-    need = serializers.CharField()
-    need_name = serializers.CharField()
-    count = serializers.IntegerField()
-
-
-class NamingEffect(serializers.Serializer):
-    count = serializers.IntegerField(help_text="check-ins with intensity_after")
-    mean_before = _mean_field("mean intensity of those check-ins; null when count is 0")
-    mean_after = _mean_field("mean intensity_after; null when count is 0")
-
-
-class HelpPair(serializers.Serializer):
-    emotion = serializers.CharField()
-    help = serializers.CharField()
-    count = serializers.IntegerField()
-
-
-class PreviousWeek(TrendTotals):
-    start = serializers.DateField()
-    end = serializers.DateField()
-    distinct_emotions = serializers.IntegerField()
-    top_emotions = TopWord(many=True, help_text="at most 3")
-    top_needs = TopWord(many=True, help_text="at most 3")
-
-
-class WeekTrendsOutput(TrendTotals):
-    """GET /api/trends/week: tracker.trends.week_trends plus the week start it used."""
-
-    # The profile's choices, so the schema has one enum for the week start.
-    week_starts_on = serializers.ChoiceField(choices=Profile._meta.get_field("week_starts_on").choices)
-    start = serializers.DateField()
-    end = serializers.DateField()
-    days = TrendDay(many=True, help_text="seven, from start")
-    top_emotions = TopWord(many=True)
-    top_families = TopSlug(many=True)
-    top_needs = TopWord(many=True)
-    top_sensations = TopWord(many=True)
-    top_body_areas = TopWord(many=True)
-    pairs = TrendPair(many=True, help_text="emotion–need pairs, most frequent first")
-    naming_effect = NamingEffect(help_text="the check-ins whose intensity was asked again once named")
-    top_helps = TopSlug(many=True, help_text="what would help, most frequent first")
-    help_pairs = HelpPair(many=True, help_text="emotion–help pairs, most frequent first")
-    distinct_emotions = serializers.IntegerField()
-    previous_week = PreviousWeek()
-    summary = serializers.ListField(child=serializers.CharField(), help_text="2–6 short sentences")
-
-
-class RangeBucket(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
-    count = serializers.IntegerField()
-    mean_pleasantness = _mean_field()
-    mean_energy = _mean_field()
-    mean_intensity = _mean_field()
-    rolling_pleasantness = _mean_field("trailing mean over rolling_window buckets, weighted by count")
-    naming_effect = NamingEffect()
-
-
-class RangeTrendsOutput(serializers.Serializer):
-    """GET /api/trends/range: tracker.trends.range_trends."""
-
-    def get_fields(self) -> dict:
-        # `from` is a Python keyword: not a class attribute
-        return {"from": serializers.DateField(), "to": serializers.DateField(), **super().get_fields()}
-
-    bucket = serializers.ChoiceField(choices=trends.BUCKETS)
-    rolling_window = serializers.IntegerField()
-    count = serializers.IntegerField()
-    mean_pleasantness = _mean_field()
-    mean_energy = _mean_field()
-    mean_intensity = _mean_field()
-    naming_effect = NamingEffect()
-    buckets = RangeBucket(many=True)
-    direction = serializers.CharField(help_text="one kind sentence about the rolling mean's direction")

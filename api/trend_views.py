@@ -16,7 +16,8 @@ from api.fields import BoundedDateField
 from api.negotiation import AnyAcceptNegotiation
 from api.renderers import JSONRenderer
 from api.schema import ERRORS
-from api.serializers import DateRangeInput, RangeTrendsOutput, WeekTrendsOutput
+from api.serializers import DateRangeInput
+from api.trend_serializers import RangeTrendsOutput, WeekTrendsOutput
 from tracker import charts, services, trends
 
 # --- input -------------------------------------------------------------------------------------

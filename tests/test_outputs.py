@@ -10,6 +10,7 @@ import time_machine
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIRequestFactory
 
+from api import practice_serializers
 from api import serializers as s
 from tests.factories import make_checkin
 from tracker import services
@@ -163,9 +164,9 @@ def test_a_boundary_as_output_is_what_the_schema_and_the_serializer_say(
 
     boundary = practices.boundary_create(user=alice, text="I leave when voices are raised.", needs=needs)
 
-    output = s.boundary_output(boundary)
+    output = practice_serializers.boundary_output(boundary)
 
-    assert output == s.BoundaryOutput(boundary).data
+    assert output == practice_serializers.BoundaryOutput(boundary).data
     conforms(output, components["BoundaryOutput"], components)
     listed = as_json(alice_session, "/api/boundaries/")
     assert listed == [output]
