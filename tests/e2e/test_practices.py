@@ -106,6 +106,12 @@ def test_naming_what_would_help_and_a_kinder_line_reach_the_history(app, dana):
     assert "I'm too much for people." in details
     assert "My needs are real, and they matter." in details
     screen(page, "practices-5-entry")
+
+    page.get_by_role("link", name="Week").click()
+    wait_for_screen(page, "Your week")
+    page.get_by_role("heading", name="What would have helped").wait_for()
+    assert "reassurance, once" in page.locator("main").inner_text()
+    screen(page, "practices-5-week")
     watch.assert_clean()
 
 
