@@ -71,3 +71,46 @@ class JoinedReader:
                 values.append(value)
             instances.append(model.from_db(connection.alias, None, values))
         return instances
+
+
+class RowInserter:
+    """`INSERT INTO <table> (<every concrete column but the auto primary key>) VALUES (...) RETURNING pk`.
+
+    What `save(force_insert=True)` sends, with its SQL built once per vendor: the ORM built and compiled
+    the INSERT of a check-in on every POST, ~500 µs against ~200 µs for running it (issue 12). Values go
+    through each field's pre_save (auto_now, auto_now_add) and get_db_prep_save as the ORM's do. No
+    pre_save/post_save signals are sent: use it only for models nothing listens to.
+    """
+
+    def __init__(self, model: type[Model]) -> None:
+        self.model = model
+        self._built: dict[str, tuple[str, list]] = {}
+
+    def _build(self) -> tuple[str, list]:
+        meta = self.model._meta
+        quote = connection.ops.quote_name
+        fields = [
+            field for field in meta.concrete_fields if field is not meta.auto_field and not field.generated
+        ]
+        columns = ", ".join(quote(field.column) for field in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        # Names from the model's metadata, never input; values are parameters.
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+            f" RETURNING {quote(meta.pk.column)}"
+        )
+        return sql, fields
+
+    def insert(self, instance: Model) -> None:
+        """Insert `instance` (its primary key unset) and give it the new key, as save() would."""
+        built = self._built.get(connection.vendor)
+        if built is None:
+            built = self._built[connection.vendor] = self._build()
+        sql, fields = built
+        params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            (pk,) = cursor.fetchone()
+        instance.pk = pk
+        instance._state.adding = False
+        instance._state.db = connection.alias
