@@ -49,7 +49,7 @@ def test_a_token_request_reads_the_token_its_user_and_profile_in_one_query(alice
     assert len(queries) == 1, [q["sql"] for q in queries]
 
 
-def test_a_session_request_reads_the_session_then_the_user_with_its_profile(alice):
+def test_a_session_request_reads_the_session_its_user_and_profile_in_one_query(alice):
     client = signed_in()
 
     with CaptureQueriesContext(connection) as queries:
@@ -57,9 +57,9 @@ def test_a_session_request_reads_the_session_then_the_user_with_its_profile(alic
 
     assert response.status_code == 200
     assert response.json()["timezone"] == "Europe/Berlin"
-    # 1. the session row  2. its user with the profile joined in
-    assert len(queries) == 2, [q["sql"] for q in queries]
-    assert '"tracker_profile"' in queries[1]["sql"]
+    # 1. the session row with its user and the profile joined in
+    assert len(queries) == 1, [q["sql"] for q in queries]
+    assert '"tracker_profile"' in queries[0]["sql"]
 
 
 def test_the_joined_read_gives_the_same_instances_as_the_orm(alice):
@@ -115,6 +115,23 @@ def test_a_session_of_a_deactivated_account_is_refused(alice):
     alice.save()
 
     assert client.get("/api/me").status_code == 401
+
+
+def test_a_session_whose_password_changed_behind_it_is_refused(alice):
+    client = signed_in()
+    alice.set_password("another passphrase entirely")
+    alice.save()  # the session's hash no longer matches (Django's get_user checks it on the joined user)
+
+    assert client.get("/api/me").status_code == 401
+
+
+def test_the_user_read_with_one_session_is_never_given_to_another_request(alice, bob):
+    alices, bobs = signed_in("alice"), signed_in("bob")
+
+    assert alices.get("/api/me").json()["username"] == "alice"
+    assert bobs.get("/api/me").json()["username"] == "bob"
+    assert APIClient().get("/api/me").status_code == 401
+    assert alices.get("/api/me").json()["username"] == "alice"
 
 
 def test_a_session_of_an_account_without_a_profile_still_works(db):
@@ -278,8 +295,8 @@ def test_a_chart_revalidation_is_answered_after_the_fingerprint_alone(alice, pat
     assert response["Cache-Control"] == "private, no-cache"
     build.assert_not_called()
     render.assert_not_called()
-    # 1. the session  2. its user with the profile joined in  3. the data fingerprint of the range
-    assert len(queries) == 3, [q["sql"] for q in queries]
+    # 1. the session with its user and profile joined in  2. the data fingerprint of the range
+    assert len(queries) == 2, [q["sql"] for q in queries]
 
 
 # --- the check-in body read without a serializer ---------------------------------------------------

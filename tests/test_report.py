@@ -188,12 +188,12 @@ def test_the_report_issues_a_fixed_number_of_queries(alice, alice_session, check
     with CaptureQueriesContext(connection) as queries:
         pdf_pages(alice_session.get("/api/report.pdf?include_notes=true"))
 
-    # 1. the session  2. its user with the profile joined in (zone, week start)
-    # 3. the series (range_trends)  4. days with a check-in
-    # 5-9. emotions, needs, body areas, sensations, emotion–need pairs
-    # 10-13. week_trends of each week in the range (26 Oct to 22 Nov: four Monday-to-Sunday weeks)
-    # 14. notes
-    assert len(queries) == 14, [q["sql"] for q in queries.captured_queries]
+    # 1. the session with its user and profile joined in (zone, week start)
+    # 2. the series (range_trends)  3. days with a check-in
+    # 4-8. emotions, needs, body areas, sensations, emotion–need pairs
+    # 9-12. week_trends of each week in the range (26 Oct to 22 Nov: four Monday-to-Sunday weeks)
+    # 13. notes
+    assert len(queries) == 13, [q["sql"] for q in queries.captured_queries]
 
 
 def test_making_the_report_logs_nothing_of_the_notes(alice, alice_client, alices_weeks, caplog):

@@ -95,9 +95,9 @@ def test_the_vocabulary_takes_six_queries_beyond_authentication(alice, alice_ses
         response = alice_session.get("/api/vocabulary")
 
     assert response.status_code == 200
-    # 1-2. the session, its user (the app's browsers sign in with a session cookie)
-    # 3-8. emotions, their suggested emotions, their suggested needs, needs, sensations, body areas
-    assert len(queries) == 8, json.dumps([q["sql"] for q in queries], indent=1)
+    # 1. the session with its user (the app's browsers sign in with a session cookie)
+    # 2-7. emotions, their suggested emotions, their suggested needs, needs, sensations, body areas
+    assert len(queries) == 7, json.dumps([q["sql"] for q in queries], indent=1)
 
 
 @pytest.mark.parametrize(

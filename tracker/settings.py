@@ -136,7 +136,7 @@ MIDDLEWARE = [
     "api.middleware.ApiCacheControlMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "api.middleware.AuthenticationMiddleware",  # the session's user read with its row (tracker.sessions)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
