@@ -397,6 +397,64 @@ def test_the_ordinary_bodies_of_the_app_are_read_without_the_serializer():
     assert api_serializers._checkin_plain({"intensity": 4}, partial=False) is None  # the serializer's 400
 
 
+# --- query strings of the trends and charts read without a serializer -----------------------------
+
+from api import trend_views  # noqa: E402
+
+query_values = st.one_of(
+    st.sampled_from(
+        [
+            "2026-11-16",
+            "2026-11-30",
+            "2026-02-30",
+            "1899-12-31",
+            "1900-01-01",
+            "9999-12-31",
+            "2026-1-5",
+            "20261116",
+            "2026-W47-1",
+            " 2026-11-16",
+            "2026-11-16\n",
+            "",
+            "light",
+            "dark",
+            "Dark",
+            "day",
+            "week",
+            "month",
+            "year",
+            "\u0662\u0660\u0662\u0666-\u0661\u0661-\u0661\u0666",  # Arabic-Indic digits
+        ]
+    ),
+    st.dates().map(dt.date.isoformat),
+    st.text(max_size=12),
+)
+queries = st.dictionaries(st.sampled_from(["start", "from", "to", "bucket", "theme", "other"]), query_values)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(query=queries, serializer_class=st.sampled_from(list(trend_views._PLAIN)))
+def test_the_plain_read_of_a_query_agrees_with_the_input_serializer_wherever_it_answers(
+    query, serializer_class
+):
+    plain = trend_views._plain_params(serializer_class, query)
+    serializer = serializer_class(data=query)
+
+    if plain is not None:
+        assert serializer.is_valid(), (query, serializer.errors)
+        assert plain == dict(serializer.validated_data)
+
+
+def test_the_ordinary_queries_of_the_app_are_read_without_the_serializer():
+    week = trend_views._plain_params(trend_views.WeekChartInput, {"start": "2026-11-16", "theme": "dark"})
+    year = trend_views._plain_params(trend_views.RangeInput, {"from": "2025-11-23", "to": "2026-11-22"})
+
+    assert week == {"start": dt.date(2026, 11, 16), "theme": "dark"}
+    assert year == {"date_from": dt.date(2025, 11, 23), "date_to": dt.date(2026, 11, 22), "bucket": "week"}
+    assert trend_views._plain_params(trend_views.WeekInput, {}) == {}
+    assert trend_views._plain_params(trend_views.WeekInput, {"start": ""}) is None  # the serializer's 400
+
+
 def test_a_session_signed_in_before_the_profile_backend_still_works(alice):
     from django.contrib.auth import BACKEND_SESSION_KEY
 
