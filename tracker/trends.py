@@ -7,7 +7,6 @@ day number) or month; a single week is one fetch of a few dozen tuples, counted 
 
 import datetime as dt
 import zoneinfo
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -229,51 +228,61 @@ def _totals(days: Iterable[dt.date], rows: dict[dt.date, dict]) -> dict[str, Any
     }
 
 
-def _top(counter: Counter, names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def _rank(item: tuple) -> tuple:
+    return (-item[1], item[0])
+
+
+def _top(counts: dict, names: dict[str, str] | None = None) -> list[dict[str, Any]]:
     # Most frequent first; ties in alphabetical order so the answer is stable.
-    ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:TOP_N]
+    ranked = sorted(counts.items(), key=_rank)[:TOP_N]
     if names is None:
         return [{"slug": slug, "count": count} for slug, count in ranked]
     return [{"slug": slug, "name": names[slug], "count": count} for slug, count in ranked]
 
 
 def _patterns(words: list[tuple]) -> dict[str, Any]:
-    """Top words, emotion–need pairs and granularity from (emotion, family, need, sensation, area) rows."""
-    names: dict[str, dict[str, str]] = {"emotion": {}, "need": {}, "sensation": {}, "body_area": {}}
-    emotions: Counter = Counter()
-    families: Counter = Counter()
-    needs: Counter = Counter()
-    sensations: Counter = Counter()
-    areas: Counter = Counter()
-    pairs: Counter = Counter()
+    """Top words, emotion–need pairs and granularity from (emotion, family, need, sensation, area) rows.
+
+    Counted in plain dicts: collections.Counter's per-key overhead made this a sixth of a week request.
+    """
+    emotion_names: dict[str, str] = {}
+    need_names: dict[str, str] = {}
+    sensation_names: dict[str, str] = {}
+    area_names: dict[str, str] = {}
+    emotions: dict[str, int] = {}
+    families: dict[str, int] = {}
+    needs: dict[str, int] = {}
+    sensations: dict[str, int] = {}
+    areas: dict[str, int] = {}
+    pairs: dict[tuple[str, str], int] = {}
     for emotion, emotion_name, family, need, need_name, sensation, sensation_name, area, area_name in words:
-        emotions[emotion] += 1
-        names["emotion"][emotion] = emotion_name
+        emotions[emotion] = emotions.get(emotion, 0) + 1
+        emotion_names[emotion] = emotion_name
         if family:
-            families[family] += 1
+            families[family] = families.get(family, 0) + 1
         if need:
-            needs[need] += 1
-            names["need"][need] = need_name
-            pairs[(emotion, need)] += 1
+            needs[need] = needs.get(need, 0) + 1
+            need_names[need] = need_name
+            pairs[emotion, need] = pairs.get((emotion, need), 0) + 1
         if sensation:
-            sensations[sensation] += 1
-            names["sensation"][sensation] = sensation_name
+            sensations[sensation] = sensations.get(sensation, 0) + 1
+            sensation_names[sensation] = sensation_name
         if area:
-            areas[area] += 1
-            names["body_area"][area] = area_name
-    ranked_pairs = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[:TOP_N]
+            areas[area] = areas.get(area, 0) + 1
+            area_names[area] = area_name
+    ranked_pairs = sorted(pairs.items(), key=_rank)[:TOP_N]
     return {
-        "top_emotions": _top(emotions, names["emotion"]),
+        "top_emotions": _top(emotions, emotion_names),
         "top_families": _top(families),
-        "top_needs": _top(needs, names["need"]),
-        "top_sensations": _top(sensations, names["sensation"]),
-        "top_body_areas": _top(areas, names["body_area"]),
+        "top_needs": _top(needs, need_names),
+        "top_sensations": _top(sensations, sensation_names),
+        "top_body_areas": _top(areas, area_names),
         "pairs": [
             {
                 "emotion": emotion,
-                "emotion_name": names["emotion"][emotion],
+                "emotion_name": emotion_names[emotion],
                 "need": need,
-                "need_name": names["need"][need],
+                "need_name": need_names[need],
                 "count": count,
             }
             for (emotion, need), count in ranked_pairs
@@ -285,12 +294,14 @@ def _patterns(words: list[tuple]) -> dict[str, Any]:
 def _day_means(rows: list[tuple]) -> dict[dt.date, dict]:
     """(local_date, pleasantness, energy, intensity, ...) rows -> per-day count and means."""
     days: dict[dt.date, list] = {}
-    for day, pleasantness, energy, intensity, *_words in rows:
-        acc = days.setdefault(day, [0, 0.0, 0.0, 0])
+    for row in rows:  # indexed, not unpacked with *rest: a list per row cost more than the sums
+        acc = days.get(row[0])
+        if acc is None:
+            acc = days[row[0]] = [0, 0.0, 0.0, 0]
         acc[0] += 1
-        acc[1] += pleasantness
-        acc[2] += energy
-        acc[3] += intensity
+        acc[1] += row[1]
+        acc[2] += row[2]
+        acc[3] += row[3]
     return {
         day: {"count": n, "pleasantness": p / n, "energy": e / n, "intensity": i / n}
         for day, (n, p, e, i) in days.items()
