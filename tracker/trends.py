@@ -391,22 +391,26 @@ def range_trends(
     }
     window = ROLLING_WINDOW[bucket]
     series = []
-    recent: list[tuple[int, float]] = []  # (count, Σp) of the last `window` buckets
+    counts: list[int] = []  # per bucket so far; the last `window` make the rolling mean
+    pleasantness_sums: list[float] = []
+    one_day = dt.timedelta(days=1)
+    empty = (0, 0.0, 0.0, 0.0)
     start = _bucket_start(date_from, bucket=bucket, week_starts_on=week_starts_on)
     while start <= date_to:
         following = _next_bucket(start, bucket=bucket)
-        n, sp, se, si = sums.get(start, (0, 0.0, 0.0, 0.0))
-        recent = [*recent[-(window - 1) :], (n, sp)] if window > 1 else [(n, sp)]
-        rolling_n = sum(c for c, _ in recent)
+        n, sp, se, si = sums.get(start, empty)
+        counts.append(n)
+        pleasantness_sums.append(sp)
+        recent = max(0, len(counts) - window)
         series.append(
             {
                 "start": max(start, date_from),
-                "end": min(following - dt.timedelta(days=1), date_to),
+                "end": min(following - one_day, date_to),
                 "count": n,
                 "mean_pleasantness": _mean(sp, n),
                 "mean_energy": _mean(se, n),
                 "mean_intensity": _mean(si, n),
-                "rolling_pleasantness": _mean(sum(p for _, p in recent), rolling_n),
+                "rolling_pleasantness": _mean(sum(pleasantness_sums[recent:]), sum(counts[recent:])),
             }
         )
         start = following
