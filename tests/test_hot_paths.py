@@ -146,6 +146,34 @@ def test_a_session_of_an_account_without_a_profile_still_works(db):
     assert response.json()["timezone"] == "UTC"
 
 
+def test_a_check_in_inserted_with_sql_built_once_reads_back_field_for_field(alice):
+    from tracker import services
+    from tracker.models import CheckIn
+
+    checkin, created = services.checkin_create(
+        user=alice,
+        checkin_id=uuid.uuid4(),
+        data={
+            "emotion": "calm",
+            "intensity": 4,
+            "need": "rest",
+            "sensation": "heavy",
+            "body_area": "chest",
+            "note": "ünïcode and a \u2028 separator",
+            "context": ["work", "home"],
+            "occurred_at": NOW - dt.timedelta(hours=30),
+        },
+    )
+
+    stored = CheckIn.objects.get(pk=checkin.pk)
+    assert created
+    assert not checkin._state.adding
+    for field in CheckIn._meta.concrete_fields:
+        assert getattr(checkin, field.attname) == getattr(stored, field.attname), field.name
+    assert stored.created_at == stored.updated_at == NOW
+    assert stored.local_date == dt.date(2026, 11, 21)  # Europe/Berlin
+
+
 # --- one validator for the API and the import ------------------------------------------------------
 
 VALID = {"emotion": "calm", "intensity": 3}
