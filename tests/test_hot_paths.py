@@ -134,6 +134,56 @@ def test_the_user_read_with_one_session_is_never_given_to_another_request(alice,
     assert alices.get("/api/me").json()["username"] == "alice"
 
 
+def test_a_session_whose_row_changed_is_read_as_it_is_now(alice):
+    from tracker.sessions import SessionStore
+
+    client = signed_in()
+    key = client.cookies["sessionid"].value
+    assert client.get("/api/me").status_code == 200
+    store = SessionStore(key)
+    store["_attune_started"] = 0.0  # signed in long ago: past its lifetime
+    store.save()
+
+    assert client.get("/api/me").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        None,
+        "*/*",
+        "application/json",
+        "application/json; indent=4",
+        "application/*",
+        "text/html",
+        "image/png",
+    ],
+)
+@pytest.mark.parametrize("debug_renderers", [False, True])
+def test_the_usual_accept_headers_get_what_drf_negotiates(accept, debug_renderers):
+    from django.test import RequestFactory
+    from rest_framework.negotiation import DefaultContentNegotiation
+    from rest_framework.renderers import BrowsableAPIRenderer
+    from rest_framework.request import Request
+
+    from api.negotiation import ApiNegotiation
+    from api.renderers import JSONRenderer
+
+    renderers = [JSONRenderer(), BrowsableAPIRenderer()] if debug_renderers else [JSONRenderer()]
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+
+    def negotiated(negotiation):
+        try:
+            renderer, media_type = negotiation.select_renderer(
+                Request(RequestFactory().get("/api/me", **headers)), renderers
+            )
+        except Exception as exc:  # the 406 is part of what must agree
+            return type(exc)
+        return type(renderer), media_type
+
+    assert negotiated(ApiNegotiation()) == negotiated(DefaultContentNegotiation())
+
+
 def test_a_session_of_an_account_without_a_profile_still_works(db):
     from django.contrib.auth import get_user_model
 
