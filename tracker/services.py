@@ -366,7 +366,13 @@ def checkin_create(
     checkin = _new_checkin(user=user, checkin_id=checkin_id, values=values, source=source)
     # Insert first: a retry is the rare case, so it pays the extra query, not every new check-in.
     try:
-        with transaction.atomic():
+        if connection.in_atomic_block:
+            with transaction.atomic():  # a savepoint: the caller's transaction outlives a duplicate
+                _checkin_insert(checkin)
+        else:
+            # One statement is atomic on its own. Without BEGIN IMMEDIATE ... COMMIT around it, SQLite's
+            # write lock is held only while the INSERT runs, not while Python prepares, sends and commits
+            # it, so concurrent writers queue (and sleep in the busy handler) less.
             _checkin_insert(checkin)
     except IntegrityError:
         existing = CheckIn.objects.filter(user=user, uuid=checkin_id).first()
