@@ -272,12 +272,12 @@ def test_export_issues_a_fixed_number_of_queries_however_many_checkins(alice, al
 
     assert len(json.loads(body)["checkins"]) == count
     assert csv_body.count("\r\n") == count + 1
-    # 1. the session  2. its user with the profile joined in
-    # 3-5. custom emotions, needs, sensations  6. reminders  7. check-ins with their slugs joined
+    # 1. the session with its user and profile joined in
+    # 2-4. custom emotions, needs, sensations  5. reminders  6. check-ins with their slugs joined
     # (one chunked cursor)
-    assert len(json_queries) == 7, [q["sql"] for q in json_queries.captured_queries]
-    # 1. the session  2. its user with the profile joined in  3. check-ins with their slugs joined
-    assert len(csv_queries) == 3, [q["sql"] for q in csv_queries.captured_queries]
+    assert len(json_queries) == 6, [q["sql"] for q in json_queries.captured_queries]
+    # 1. the session with its user and profile joined in  2. check-ins with their slugs joined
+    assert len(csv_queries) == 2, [q["sql"] for q in csv_queries.captured_queries]
 
 
 MEMORY_BOUND_BYTES = 2 * 1024 * 1024
