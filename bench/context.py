@@ -26,6 +26,7 @@ class Result:
     p99_ms: float
     errors: int = 0
     note: str = ""
+    baseline_rps: float = 0.0  # the baseline measured just before and after this scenario (bench.runner)
 
     @property
     def rps(self) -> float:

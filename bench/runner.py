@@ -3,8 +3,14 @@
 Everything lives in a temporary DATA_DIR (SQLite database, cache, matplotlib config) that is removed
 afterwards; the server binds a free loopback port and nothing else is contacted.
 
-Knobs (environment): BENCH_SECONDS (per scenario, default 12), BENCH_CONNECTIONS (default 4),
-BENCH_WORKERS (gunicorn sync workers, default 2), BENCH_KEEP=1 keeps the temporary directory.
+Each scenario's ratio is to the baseline measured right before and right after it (the mean of the
+two), not only to the baseline's own row at the start: on a machine shared with other work the load
+drifts within a run, and a baseline taken minutes earlier then says more about that drift than about
+the scenario.
+
+Knobs (environment): BENCH_SECONDS (per scenario, default 12), BENCH_BASELINE_SECONDS (each baseline
+measurement beside a scenario, default 4), BENCH_CONNECTIONS (default 4), BENCH_WORKERS (gunicorn sync
+workers, default 2), BENCH_KEEP=1 keeps the temporary directory.
 """
 
 import json
@@ -132,21 +138,24 @@ def token_for(port: int, username: str, password: str) -> str:
 
 
 def print_table(rows: list[tuple], renders: dict[str, float]) -> None:
-    baseline = rows[0][1].rps if rows and rows[0][1].rps else 0.0
+    first = rows[0][1].rps if rows and rows[0][1].rps else 0.0
     header = (
-        f"{'scenario':<36} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'× base':>7} {'target':>7} {'errors':>6}"
+        f"{'scenario':<36} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'base/s':>8} {'× base':>7} "
+        f"{'target':>7} {'errors':>6}"
     )
     print("\n" + header)
     print("-" * len(header))
     for scenario, result in rows:
+        baseline = result.baseline_rps or first
         ratio = result.rps / baseline if baseline else 0.0
         target = f"≥{scenario.target:.2f}" if scenario.target else ""
         flag = "" if not scenario.target else ("  ok" if ratio >= scenario.target else "  BELOW")
         print(
             f"{scenario.name:<36} {result.rps:>8.1f} {result.p50_ms:>8.2f} {result.p99_ms:>8.2f} "
-            f"{ratio:>7.2f} {target:>7} {result.errors:>6}{flag}"
+            f"{baseline:>8.1f} {ratio:>7.2f} {target:>7} {result.errors:>6}{flag}"
             + (f"   ({result.note})" if result.note else "")
         )
+    print("(× base: against the baseline measured just before and after each scenario, base/s)")
     print("\nin-process, uncached week chart (median over 40 weeks of the dataset; target ≤ 80 ms):")
     for name, ms in renders.items():
         print(f"  {name:<22} {ms:6.1f} ms")
@@ -168,6 +177,7 @@ def main() -> int:
         from django.db import connections as db_connections
 
         from bench import dataset as dataset_module
+        from bench import wrk
         from bench.context import Context
         from bench.scenarios import SCENARIOS
 
@@ -200,10 +210,17 @@ def main() -> int:
             week_starts=weeks,
         )
         ctx.warm_charts()
-        rows = []
-        for scenario in SCENARIOS:
+        baseline_seconds = _env_number("BENCH_BASELINE_SECONDS", 4)
+        baseline, *others = SCENARIOS
+        print(f"bench: {baseline.name} ...", flush=True)
+        rows = [(baseline, baseline.run(ctx))]
+        for scenario in others:
             print(f"bench: {scenario.name} ...", flush=True)
-            rows.append((scenario, scenario.run(ctx)))
+            before = wrk.run(ctx, path=baseline.path, headers={}, lua="", seconds=baseline_seconds)
+            result = scenario.run(ctx)
+            after = wrk.run(ctx, path=baseline.path, headers={}, lua="", seconds=baseline_seconds)
+            result.baseline_rps = (before.rps + after.rps) / 2
+            rows.append((scenario, result))
         print_table(rows, renders)
         print(
             f"\nbench: {workers} gunicorn sync workers, wrk {ctx.threads} threads × {connections} "

@@ -177,9 +177,9 @@ def test_a_repeat_request_with_if_none_match_gets_304_without_rendering(alice_we
     assert response.content == b""
     assert response["ETag"] == etag
     render.assert_not_called()
-    # Per request: 1. the session  2. its user with the profile joined in (zone, week start)
-    # 3. the data fingerprint (count, id sum, latest change) of the week
-    assert len(queries) == 2 * 3, [q["sql"] for q in queries]
+    # Per request: 1. the session with its user and profile joined in (zone, week start)
+    # 2. the data fingerprint (count, id sum, latest change) of the week
+    assert len(queries) == 2 * 2, [q["sql"] for q in queries]
 
 
 def charts_cache_cleared() -> None:
@@ -198,9 +198,9 @@ def test_unchanged_data_is_rendered_once_and_then_served_from_the_cache(alice_we
     assert first.content == second.content
     assert first["ETag"] == second["ETag"]
     assert render.call_count == 1
-    # The session, its user with the profile joined in, and the data fingerprint; the bytes come from
+    # The session with its user and profile joined in, and the data fingerprint; the bytes come from
     # the cache.
-    assert len(cached_queries) == 3
+    assert len(cached_queries) == 2
 
 
 def test_an_uncached_chart_takes_two_queries_beyond_authentication(alice_week, alice_session):
@@ -208,10 +208,10 @@ def test_an_uncached_chart_takes_two_queries_beyond_authentication(alice_week, a
         response = alice_session.get(f"{WEEK}.png")
 
     assert response.status_code == 200
-    # 1. the session  2. its user with the profile joined in (zone, week start)
-    # 3. the data fingerprint of the week (for the ETag)
-    # 4. the check-ins of this and the previous week as tuples (day, emotion coordinates, words)
-    assert len(queries) == 4, [q["sql"] for q in queries]
+    # 1. the session with its user and profile joined in (zone, week start)
+    # 2. the data fingerprint of the week (for the ETag)
+    # 3. the check-ins of this and the previous week as tuples (day, emotion coordinates, words)
+    assert len(queries) == 3, [q["sql"] for q in queries]
 
 
 def test_a_changed_checkin_changes_the_etag_and_the_picture(alice_week, alice_client):

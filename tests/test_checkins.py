@@ -366,9 +366,9 @@ def test_the_list_takes_one_query_beyond_authentication_however_many_rows(alice,
 
     assert response.status_code == 200
     assert len(response.json()["results"]) == 20
-    # 1-2. the session, its user (the app's browsers sign in with a session cookie)
-    # 3. the page of check-ins joined with emotion, need, sensation and body area
-    assert len(queries) == 3, json.dumps([q["sql"] for q in queries], indent=1)
+    # 1. the session with its user (the app's browsers sign in with a session cookie)
+    # 2. the page of check-ins joined with emotion, need, sensation and body area
+    assert len(queries) == 2, json.dumps([q["sql"] for q in queries], indent=1)
 
 
 def test_creating_a_checkin_with_builtin_words_writes_without_looking_anything_up(alice, alice_session):
@@ -378,12 +378,12 @@ def test_creating_a_checkin_with_builtin_words_writes_without_looking_anything_u
         response = alice_session.post("/api/checkins/", body(), format="json")
 
     assert response.status_code == 201
-    # 1. the session  2. its user with the profile joined in (its zone gives the local date)
-    # 3. the insert (the built-in words are known to the process: no lookup)
+    # 1. the session with its user and profile joined in (its zone gives the local date)
+    # 2. the insert (the built-in words are known to the process: no lookup)
     statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
     tables = [sql.split(" FROM ")[1].split()[0] if " FROM " in sql else sql.split()[0] for sql in statements]
-    assert tables == ['"tracker_session"', '"auth_user"', "INSERT"], tables
-    assert '"tracker_profile"' in statements[1]
+    assert tables == ['"tracker_session"', "INSERT"], tables
+    assert '"tracker_profile"' in statements[0]
 
 
 def test_a_builtin_word_added_after_the_process_started_is_still_found(alice, alice_client):

@@ -320,12 +320,12 @@ def test_export_issues_a_fixed_number_of_queries_however_many_checkins(alice, al
 
     assert len(json.loads(body)["checkins"]) == count
     assert csv_body.count("\r\n") == count + 1
-    # 1. the session  2. its user with the profile joined in
-    # 3-6. custom emotions, needs, sensations, helps  7. reminders  8-9. boundaries and their needs
-    # 10. intentions  11. check-ins with their slugs joined (one chunked cursor)
-    assert len(json_queries) == 11, [q["sql"] for q in json_queries.captured_queries]
-    # 1. the session  2. its user with the profile joined in  3. check-ins with their slugs joined
-    assert len(csv_queries) == 3, [q["sql"] for q in csv_queries.captured_queries]
+    # 1. the session with its user and profile joined in
+    # 2-5. custom emotions, needs, sensations, helps  6. reminders  7-8. boundaries and their needs
+    # 9. intentions  10. check-ins with their slugs joined (one chunked cursor)
+    assert len(json_queries) == 10, [q["sql"] for q in json_queries.captured_queries]
+    # 1. the session with its user and profile joined in  2. check-ins with their slugs joined
+    assert len(csv_queries) == 2, [q["sql"] for q in csv_queries.captured_queries]
 
 
 MEMORY_BOUND_BYTES = 2 * 1024 * 1024

@@ -205,8 +205,8 @@ def test_a_builtin_help_costs_no_lookup_when_writing(alice, alice_session):
         response = alice_session.post("/api/checkins/", body(), format="json")
 
     assert response.status_code == 201
-    # 1-2. the session, its user; 3-5. savepoint, the insert, release
-    assert len(queries) == 5, json.dumps([q["sql"] for q in queries], indent=1)
+    # 1. the session with its user and profile; 2-4. savepoint, the insert, release
+    assert len(queries) == 4, json.dumps([q["sql"] for q in queries], indent=1)
 
 
 # --- profile prompts ----------------------------------------------------------------------------------
@@ -405,8 +405,8 @@ def test_the_boundary_list_takes_two_queries_beyond_authentication(alice, alice_
 
     assert response.status_code == 200
     assert len(response.json()) == 4
-    # 1-2. the session, its user; 3. the boundaries; 4. their needs
-    assert len(queries) == 4, json.dumps([q["sql"] for q in queries], indent=1)
+    # 1. the session with its user and profile; 2. the boundaries; 3. their needs
+    assert len(queries) == 3, json.dumps([q["sql"] for q in queries], indent=1)
 
 
 # --- intentions ---------------------------------------------------------------------------------------

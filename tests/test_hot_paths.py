@@ -49,7 +49,7 @@ def test_a_token_request_reads_the_token_its_user_and_profile_in_one_query(alice
     assert len(queries) == 1, [q["sql"] for q in queries]
 
 
-def test_a_session_request_reads_the_session_then_the_user_with_its_profile(alice):
+def test_a_session_request_reads_the_session_its_user_and_profile_in_one_query(alice):
     client = signed_in()
 
     with CaptureQueriesContext(connection) as queries:
@@ -57,9 +57,9 @@ def test_a_session_request_reads_the_session_then_the_user_with_its_profile(alic
 
     assert response.status_code == 200
     assert response.json()["timezone"] == "Europe/Berlin"
-    # 1. the session row  2. its user with the profile joined in
-    assert len(queries) == 2, [q["sql"] for q in queries]
-    assert '"tracker_profile"' in queries[1]["sql"]
+    # 1. the session row with its user and the profile joined in
+    assert len(queries) == 1, [q["sql"] for q in queries]
+    assert '"tracker_profile"' in queries[0]["sql"]
 
 
 def test_the_joined_read_gives_the_same_instances_as_the_orm(alice):
@@ -117,6 +117,73 @@ def test_a_session_of_a_deactivated_account_is_refused(alice):
     assert client.get("/api/me").status_code == 401
 
 
+def test_a_session_whose_password_changed_behind_it_is_refused(alice):
+    client = signed_in()
+    alice.set_password("another passphrase entirely")
+    alice.save()  # the session's hash no longer matches (Django's get_user checks it on the joined user)
+
+    assert client.get("/api/me").status_code == 401
+
+
+def test_the_user_read_with_one_session_is_never_given_to_another_request(alice, bob):
+    alices, bobs = signed_in("alice"), signed_in("bob")
+
+    assert alices.get("/api/me").json()["username"] == "alice"
+    assert bobs.get("/api/me").json()["username"] == "bob"
+    assert APIClient().get("/api/me").status_code == 401
+    assert alices.get("/api/me").json()["username"] == "alice"
+
+
+def test_a_session_whose_row_changed_is_read_as_it_is_now(alice):
+    from tracker.sessions import SessionStore
+
+    client = signed_in()
+    key = client.cookies["sessionid"].value
+    assert client.get("/api/me").status_code == 200
+    store = SessionStore(key)
+    store["_attune_started"] = 0.0  # signed in long ago: past its lifetime
+    store.save()
+
+    assert client.get("/api/me").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        None,
+        "*/*",
+        "application/json",
+        "application/json; indent=4",
+        "application/*",
+        "text/html",
+        "image/png",
+    ],
+)
+@pytest.mark.parametrize("debug_renderers", [False, True])
+def test_the_usual_accept_headers_get_what_drf_negotiates(accept, debug_renderers):
+    from django.test import RequestFactory
+    from rest_framework.negotiation import DefaultContentNegotiation
+    from rest_framework.renderers import BrowsableAPIRenderer
+    from rest_framework.request import Request
+
+    from api.negotiation import ApiNegotiation
+    from api.renderers import JSONRenderer
+
+    renderers = [JSONRenderer(), BrowsableAPIRenderer()] if debug_renderers else [JSONRenderer()]
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+
+    def negotiated(negotiation):
+        try:
+            renderer, media_type = negotiation.select_renderer(
+                Request(RequestFactory().get("/api/me", **headers)), renderers
+            )
+        except Exception as exc:  # the 406 is part of what must agree
+            return type(exc)
+        return type(renderer), media_type
+
+    assert negotiated(ApiNegotiation()) == negotiated(DefaultContentNegotiation())
+
+
 def test_a_session_of_an_account_without_a_profile_still_works(db):
     from django.contrib.auth import get_user_model
 
@@ -127,6 +194,34 @@ def test_a_session_of_an_account_without_a_profile_still_works(db):
 
     assert response.status_code == 200
     assert response.json()["timezone"] == "UTC"
+
+
+def test_a_check_in_inserted_with_sql_built_once_reads_back_field_for_field(alice):
+    from tracker import services
+    from tracker.models import CheckIn
+
+    checkin, created = services.checkin_create(
+        user=alice,
+        checkin_id=uuid.uuid4(),
+        data={
+            "emotion": "calm",
+            "intensity": 4,
+            "need": "rest",
+            "sensation": "heavy",
+            "body_area": "chest",
+            "note": "ünïcode and a \u2028 separator",
+            "context": ["work", "home"],
+            "occurred_at": NOW - dt.timedelta(hours=30),
+        },
+    )
+
+    stored = CheckIn.objects.get(pk=checkin.pk)
+    assert created
+    assert not checkin._state.adding
+    for field in CheckIn._meta.concrete_fields:
+        assert getattr(checkin, field.attname) == getattr(stored, field.attname), field.name
+    assert stored.created_at == stored.updated_at == NOW
+    assert stored.local_date == dt.date(2026, 11, 21)  # Europe/Berlin
 
 
 # --- one validator for the API and the import ------------------------------------------------------
@@ -308,8 +403,8 @@ def test_a_chart_revalidation_is_answered_after_the_fingerprint_alone(alice, pat
     assert response["Cache-Control"] == "private, no-cache"
     build.assert_not_called()
     render.assert_not_called()
-    # 1. the session  2. its user with the profile joined in  3. the data fingerprint of the range
-    assert len(queries) == 3, [q["sql"] for q in queries]
+    # 1. the session with its user and profile joined in  2. the data fingerprint of the range
+    assert len(queries) == 2, [q["sql"] for q in queries]
 
 
 # --- the check-in body read without a serializer ---------------------------------------------------
@@ -425,6 +520,64 @@ def test_the_ordinary_bodies_of_the_app_are_read_without_the_serializer():
         "intensity_after": None
     }
     assert api_serializers._checkin_plain({"intensity": 4}, partial=False) is None  # the serializer's 400
+
+
+# --- query strings of the trends and charts read without a serializer -----------------------------
+
+from api import trend_views  # noqa: E402
+
+query_values = st.one_of(
+    st.sampled_from(
+        [
+            "2026-11-16",
+            "2026-11-30",
+            "2026-02-30",
+            "1899-12-31",
+            "1900-01-01",
+            "9999-12-31",
+            "2026-1-5",
+            "20261116",
+            "2026-W47-1",
+            " 2026-11-16",
+            "2026-11-16\n",
+            "",
+            "light",
+            "dark",
+            "Dark",
+            "day",
+            "week",
+            "month",
+            "year",
+            "\u0662\u0660\u0662\u0666-\u0661\u0661-\u0661\u0666",  # Arabic-Indic digits
+        ]
+    ),
+    st.dates().map(dt.date.isoformat),
+    st.text(max_size=12),
+)
+queries = st.dictionaries(st.sampled_from(["start", "from", "to", "bucket", "theme", "other"]), query_values)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(query=queries, serializer_class=st.sampled_from(list(trend_views._PLAIN)))
+def test_the_plain_read_of_a_query_agrees_with_the_input_serializer_wherever_it_answers(
+    query, serializer_class
+):
+    plain = trend_views._plain_params(serializer_class, query)
+    serializer = serializer_class(data=query)
+
+    if plain is not None:
+        assert serializer.is_valid(), (query, serializer.errors)
+        assert plain == dict(serializer.validated_data)
+
+
+def test_the_ordinary_queries_of_the_app_are_read_without_the_serializer():
+    week = trend_views._plain_params(trend_views.WeekChartInput, {"start": "2026-11-16", "theme": "dark"})
+    year = trend_views._plain_params(trend_views.RangeInput, {"from": "2025-11-23", "to": "2026-11-22"})
+
+    assert week == {"start": dt.date(2026, 11, 16), "theme": "dark"}
+    assert year == {"date_from": dt.date(2025, 11, 23), "date_to": dt.date(2026, 11, 22), "bucket": "week"}
+    assert trend_views._plain_params(trend_views.WeekInput, {}) == {}
+    assert trend_views._plain_params(trend_views.WeekInput, {"start": ""}) is None  # the serializer's 400
 
 
 def test_a_session_signed_in_before_the_profile_backend_still_works(alice):

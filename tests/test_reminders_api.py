@@ -109,9 +109,9 @@ def test_the_list_shows_only_the_callers_reminders_in_time_order_in_one_query_be
     assert response.status_code == 200
     assert [r["id"] for r in response.json()] == [str(early.uuid), str(late.uuid)]
     assert response.json()[0]["days"] == ["sat"]
-    # 1-2. the session, its user (the app's browsers sign in with a session cookie)
-    # 3. SELECT the caller's reminders ORDER BY time, id
-    assert len(queries) == 3, [q["sql"] for q in queries]
+    # 1. the session with its user (the app's browsers sign in with a session cookie)
+    # 2. SELECT the caller's reminders ORDER BY time, id
+    assert len(queries) == 2, [q["sql"] for q in queries]
 
 
 def test_another_users_reminder_is_a_404_like_an_unknown_or_malformed_id(alice, bob, bob_client):

@@ -304,9 +304,9 @@ def test_week_trends_take_one_query_beyond_authentication(dana):
         response = client.get("/api/trends/week", {"start": "2025-10-26"})
 
     assert response.status_code == 200
-    # 1. the session  2. its user with the profile joined in (zone, week start)
-    # 3. the check-ins of this and the previous week as tuples (day, emotion coordinates, words)
-    assert len(queries) == 3, [q["sql"] for q in queries]
+    # 1. the session with its user and profile joined in (zone, week start)
+    # 2. the check-ins of this and the previous week as tuples (day, emotion coordinates, words)
+    assert len(queries) == 2, [q["sql"] for q in queries]
 
 
 # --- range ---------------------------------------------------------------------------------------
@@ -425,9 +425,9 @@ def test_range_trends_take_one_query_beyond_authentication(gus):
         response = client.get("/api/trends/range", {"from": "2025-01-01", "to": "2026-03-01"})
 
     assert response.status_code == 200
-    # 1. the session  2. its user with the profile joined in (zone, week start)
-    # 3. the series of the range, grouped by week in SQL
-    assert len(queries) == 3, [q["sql"] for q in queries]
+    # 1. the session with its user and profile joined in (zone, week start)
+    # 2. the series of the range, grouped by week in SQL
+    assert len(queries) == 2, [q["sql"] for q in queries]
 
 
 # --- calendar helpers ------------------------------------------------------------------------------
@@ -581,8 +581,8 @@ def test_week_trends_with_helps_still_take_one_query_beyond_authentication(fay):
 
     assert response.status_code == 200
     assert response.json()["top_helps"]
-    # 1. the session  2. its user with the profile  3. the check-ins of both weeks, helps joined in
-    assert len(queries) == 3, [q["sql"] for q in queries]
+    # 1. the session with its user and profile  2. the check-ins of both weeks, helps joined in
+    assert len(queries) == 2, [q["sql"] for q in queries]
 
 
 def test_range_buckets_carry_the_naming_effect_across_dst(fay):

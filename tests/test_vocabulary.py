@@ -98,10 +98,10 @@ def test_the_vocabulary_takes_seven_queries_beyond_authentication(alice, alice_s
         response = alice_session.get("/api/vocabulary")
 
     assert response.status_code == 200
-    # 1-2. the session, its user (the app's browsers sign in with a session cookie)
-    # 3-9. emotions, their suggested emotions, their suggested needs, needs, sensations, body areas, helps
+    # 1. the session with its user (the app's browsers sign in with a session cookie)
+    # 2-8. emotions, their suggested emotions, their suggested needs, needs, sensations, body areas, helps
     # (the self-compassion words and kind-line examples are data files, read once per process)
-    assert len(queries) == 9, json.dumps([q["sql"] for q in queries], indent=1)
+    assert len(queries) == 8, json.dumps([q["sql"] for q in queries], indent=1)
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from tracker import messages
+from tracker import messages, sessions
 from tracker.models import ApiToken, AttemptCounter, Profile, Session
 from tracker.rows import JoinedReader
 
@@ -74,7 +74,7 @@ def token_create(*, user: AbstractBaseUser, name: str = "") -> tuple[ApiToken, s
     return token, secret
 
 
-def _user_reader(prefix: list[tuple[type, str]], *, joins: str, where: str) -> JoinedReader:
+def user_reader(prefix: list[tuple[type, str]], *, joins: str, where: str) -> JoinedReader:
     User = get_user_model()
     return JoinedReader(
         [*prefix, (User, "u"), (Profile, "p")],
@@ -84,14 +84,14 @@ def _user_reader(prefix: list[tuple[type, str]], *, joins: str, where: str) -> J
 
 
 # The token, its user and profile: one indexed query (the digest's unique index), SQL built once.
-_TOKEN_READER = _user_reader(
+_TOKEN_READER = user_reader(
     [(ApiToken, "t")],
     joins=f'JOIN "{get_user_model()._meta.db_table}" u ON u.id = t.user_id',
     where="t.digest = %s AND t.last_used_at > %s",
 )
 
 
-def _joined(user: AbstractBaseUser, profile: Profile | None) -> AbstractBaseUser:
+def user_with_profile(user: AbstractBaseUser, profile: Profile | None) -> AbstractBaseUser:
     if profile is not None:
         user.profile = profile  # services.profile_get reads it without a query
     return user
@@ -110,7 +110,7 @@ def token_authenticate(*, secret: str) -> ApiToken | None:
     if found is None:
         return None
     token, user, profile = found
-    token.user = _joined(user, profile)
+    token.user = user_with_profile(user, profile)
     if now - token.last_used_at >= TOKEN_LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
@@ -173,7 +173,7 @@ def sessions_end(*, user_id: int, keep_session_key: str | None = None) -> None:
     Session.objects.filter(user_id=user_id).exclude(session_key=keep_session_key).delete()
 
 
-_USER_READER = _user_reader([], joins="", where=f"u.{get_user_model()._meta.pk.column} = %s")
+_USER_READER = user_reader([], joins="", where=f"u.{get_user_model()._meta.pk.column} = %s")
 
 
 class ProfileBackend(ModelBackend):
@@ -194,13 +194,18 @@ class ProfileBackend(ModelBackend):
     def get_user(self, user_id):
         User = get_user_model()
         try:
-            found = _USER_READER.one([User._meta.pk.to_python(user_id)])
+            user_id = User._meta.pk.to_python(user_id)
         except ValidationError:
             return None
+        # A session request: the user came with the session's row (tracker.sessions), read just now.
+        user = sessions.joined_user(user_id)
+        if user is not None:
+            return user if self.user_can_authenticate(user) else None
+        found = _USER_READER.one([user_id])
         if found is None:
             return None
         user, profile = found
-        return _joined(user, profile) if self.user_can_authenticate(user) else None
+        return user_with_profile(user, profile) if self.user_can_authenticate(user) else None
 
 
 def signout_everywhere(*, user: AbstractBaseUser) -> None:

@@ -25,49 +25,94 @@ class JoinedReader:
         self.models = list(models)
         self.joins = joins
         self.where = where
-        self._built: dict[str, tuple[str, list[list[tuple[Any, list]]]]] = {}
+        self._built: dict[str, tuple[str, list]] = {}
 
-    def _build(self) -> tuple[str, list[list[tuple[Any, list]]]]:
+    def _build(self) -> tuple[str, list[tuple[type[Model], int, int, int, list[tuple[int, Any, list]]]]]:
         quote = connection.ops.quote_name
-        columns, converters = [], []
+        columns, plan = [], []
         for model, alias in self.models:
             fields = model._meta.concrete_fields
+            first = len(columns)
             columns += [f"{alias}.{quote(field.column)}" for field in fields]
-            per_field = []
-            for field in fields:
+            # Only the fields that have converters are touched per row (most have none).
+            converted = []
+            for position, field in enumerate(fields):
                 expression = field.get_col(alias)
                 field_converters = connection.ops.get_db_converters(expression)
-                per_field.append((expression, field_converters + field.get_db_converters(connection)))
-            converters.append(per_field)
-        first, first_alias = self.models[0]
+                field_converters += field.get_db_converters(connection)
+                if field_converters:
+                    converted.append((first + position, expression, field_converters))
+            plan.append((model, first, len(columns), first + fields.index(model._meta.pk), converted))
+        first_model, first_alias = self.models[0]
         # Names from the models' metadata and SQL written in the code, never input; values are parameters.
-        table = quote(first._meta.db_table)
+        table = quote(first_model._meta.db_table)
         sql = f"SELECT {', '.join(columns)} FROM {table} {first_alias} {self.joins} WHERE {self.where}"  # noqa: S608
-        return sql, converters
+        return sql, plan
 
     def one(self, params: Sequence[Any]) -> list[Model | None] | None:
         """The instances of the first matching row (one per model, None for an unmatched LEFT JOIN)."""
         built = self._built.get(connection.vendor)
         if built is None:  # per vendor: quoting and converters differ between SQLite and PostgreSQL
             built = self._built[connection.vendor] = self._build()
-        sql, converters = built
+        sql, plan = built
         with connection.cursor() as cursor:
             cursor.execute(sql, list(params))
             row = cursor.fetchone()
         if row is None:
             return None
+        values = list(row)
         instances: list[Model | None] = []
-        position = 0
-        for (model, _alias), per_field in zip(self.models, converters, strict=True):
-            raw = row[position : position + len(per_field)]
-            position += len(per_field)
-            if raw[model._meta.concrete_fields.index(model._meta.pk)] is None:  # no row on this side
+        for model, start, end, pk_position, converted in plan:
+            if values[pk_position] is None:  # no row on this side
                 instances.append(None)
                 continue
-            values = []
-            for value, (expression, field_converters) in zip(raw, per_field, strict=True):
+            for position, expression, field_converters in converted:
+                value = values[position]
                 for converter in field_converters:
                     value = converter(value, expression, connection)
-                values.append(value)
-            instances.append(model.from_db(connection.alias, None, values))
+                values[position] = value
+            instances.append(model.from_db(connection.alias, None, values[start:end]))
         return instances
+
+
+class RowInserter:
+    """`INSERT INTO <table> (<every concrete column but the auto primary key>) VALUES (...) RETURNING pk`.
+
+    What `save(force_insert=True)` sends, with its SQL built once per vendor: the ORM built and compiled
+    the INSERT of a check-in on every POST, ~500 µs against ~200 µs for running it (issue 12). Values go
+    through each field's pre_save (auto_now, auto_now_add) and get_db_prep_save as the ORM's do. No
+    pre_save/post_save signals are sent: use it only for models nothing listens to.
+    """
+
+    def __init__(self, model: type[Model]) -> None:
+        self.model = model
+        self._built: dict[str, tuple[str, list]] = {}
+
+    def _build(self) -> tuple[str, list]:
+        meta = self.model._meta
+        quote = connection.ops.quote_name
+        fields = [
+            field for field in meta.concrete_fields if field is not meta.auto_field and not field.generated
+        ]
+        columns = ", ".join(quote(field.column) for field in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        # Names from the model's metadata, never input; values are parameters.
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+            f" RETURNING {quote(meta.pk.column)}"
+        )
+        return sql, fields
+
+    def insert(self, instance: Model) -> None:
+        """Insert `instance` (its primary key unset) and give it the new key, as save() would."""
+        built = self._built.get(connection.vendor)
+        if built is None:
+            built = self._built[connection.vendor] = self._build()
+        sql, fields = built
+        params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            (pk,) = cursor.fetchone()
+        instance.pk = pk
+        instance._state.adding = False
+        instance._state.db = connection.alias

@@ -136,7 +136,7 @@ MIDDLEWARE = [
     "api.middleware.ApiCacheControlMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "api.middleware.AuthenticationMiddleware",  # the session's user read with its row (tracker.sessions)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -280,6 +280,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],  # size and depth limits
     "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer"]  # DRF's bytes, encoded by orjson
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ApiNegotiation",  # the usual Accept at once
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     # ?format= is the export's own parameter; the API has no format suffixes.

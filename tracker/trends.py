@@ -7,7 +7,6 @@ day number) or month; a single week is one fetch of a few dozen tuples, counted 
 
 import datetime as dt
 import zoneinfo
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -238,51 +237,61 @@ def _totals(days: Iterable[dt.date], rows: dict[dt.date, dict]) -> dict[str, Any
     }
 
 
-def _top(counter: Counter, names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def _rank(item: tuple) -> tuple:
+    return (-item[1], item[0])
+
+
+def _top(counts: dict, names: dict[str, str] | None = None) -> list[dict[str, Any]]:
     # Most frequent first; ties in alphabetical order so the answer is stable.
-    ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:TOP_N]
+    ranked = sorted(counts.items(), key=_rank)[:TOP_N]
     if names is None:
         return [{"slug": slug, "count": count} for slug, count in ranked]
     return [{"slug": slug, "name": names[slug], "count": count} for slug, count in ranked]
 
 
 def _patterns(words: list[tuple]) -> dict[str, Any]:
-    """Top words, emotion–need pairs and granularity from (emotion, family, need, sensation, area) rows."""
-    names: dict[str, dict[str, str]] = {"emotion": {}, "need": {}, "sensation": {}, "body_area": {}}
-    emotions: Counter = Counter()
-    families: Counter = Counter()
-    needs: Counter = Counter()
-    sensations: Counter = Counter()
-    areas: Counter = Counter()
-    pairs: Counter = Counter()
+    """Top words, emotion–need pairs and granularity from (emotion, family, need, sensation, area) rows.
+
+    Counted in plain dicts: collections.Counter's per-key overhead made this a sixth of a week request.
+    """
+    emotion_names: dict[str, str] = {}
+    need_names: dict[str, str] = {}
+    sensation_names: dict[str, str] = {}
+    area_names: dict[str, str] = {}
+    emotions: dict[str, int] = {}
+    families: dict[str, int] = {}
+    needs: dict[str, int] = {}
+    sensations: dict[str, int] = {}
+    areas: dict[str, int] = {}
+    pairs: dict[tuple[str, str], int] = {}
     for emotion, emotion_name, family, need, need_name, sensation, sensation_name, area, area_name in words:
-        emotions[emotion] += 1
-        names["emotion"][emotion] = emotion_name
+        emotions[emotion] = emotions.get(emotion, 0) + 1
+        emotion_names[emotion] = emotion_name
         if family:
-            families[family] += 1
+            families[family] = families.get(family, 0) + 1
         if need:
-            needs[need] += 1
-            names["need"][need] = need_name
-            pairs[(emotion, need)] += 1
+            needs[need] = needs.get(need, 0) + 1
+            need_names[need] = need_name
+            pairs[emotion, need] = pairs.get((emotion, need), 0) + 1
         if sensation:
-            sensations[sensation] += 1
-            names["sensation"][sensation] = sensation_name
+            sensations[sensation] = sensations.get(sensation, 0) + 1
+            sensation_names[sensation] = sensation_name
         if area:
-            areas[area] += 1
-            names["body_area"][area] = area_name
-    ranked_pairs = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[:TOP_N]
+            areas[area] = areas.get(area, 0) + 1
+            area_names[area] = area_name
+    ranked_pairs = sorted(pairs.items(), key=_rank)[:TOP_N]
     return {
-        "top_emotions": _top(emotions, names["emotion"]),
+        "top_emotions": _top(emotions, emotion_names),
         "top_families": _top(families),
-        "top_needs": _top(needs, names["need"]),
-        "top_sensations": _top(sensations, names["sensation"]),
-        "top_body_areas": _top(areas, names["body_area"]),
+        "top_needs": _top(needs, need_names),
+        "top_sensations": _top(sensations, sensation_names),
+        "top_body_areas": _top(areas, area_names),
         "pairs": [
             {
                 "emotion": emotion,
-                "emotion_name": names["emotion"][emotion],
+                "emotion_name": emotion_names[emotion],
                 "need": need,
-                "need_name": names["need"][need],
+                "need_name": need_names[need],
                 "count": count,
             }
             for (emotion, need), count in ranked_pairs
@@ -309,16 +318,18 @@ def _naming_effect_of_sums(count: int, before: int, after: int) -> dict[str, Any
 
 def _helps(rows: list[tuple]) -> tuple[dict[str, Any], dict[str, str]]:
     """The naming effect, top helps and emotion–help pairs of WEEK_SQL rows, and the helps' names."""
-    helps: Counter = Counter()
-    pairs: Counter = Counter()
+    helps: dict[str, int] = {}  # plain dicts, as in _patterns
+    pairs: dict[tuple[str, str], int] = {}
     names: dict[str, str] = {}
     for row in rows:
-        if row[HELP]:
-            helps[row[HELP]] += 1
-            pairs[(row[WORDS.start], row[HELP])] += 1
-            names[row[HELP]] = row[HELP_NAME]
+        help_slug = row[HELP]
+        if help_slug:
+            helps[help_slug] = helps.get(help_slug, 0) + 1
+            pair = (row[WORDS.start], help_slug)
+            pairs[pair] = pairs.get(pair, 0) + 1
+            names[help_slug] = row[HELP_NAME]
     named = [(row[INTENSITY], row[INTENSITY_AFTER]) for row in rows if row[INTENSITY_AFTER] is not None]
-    ranked_pairs = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[:TOP_N]
+    ranked_pairs = sorted(pairs.items(), key=_rank)[:TOP_N]
     return {
         "naming_effect": naming_effect(named),
         "top_helps": _top(helps),
@@ -331,12 +342,14 @@ def _helps(rows: list[tuple]) -> tuple[dict[str, Any], dict[str, str]]:
 def _day_means(rows: list[tuple]) -> dict[dt.date, dict]:
     """(local_date, pleasantness, energy, intensity, ...) rows -> per-day count and means."""
     days: dict[dt.date, list] = {}
-    for day, pleasantness, energy, intensity, *_rest in rows:
-        acc = days.setdefault(day, [0, 0.0, 0.0, 0])
+    for row in rows:  # indexed, not unpacked with *rest: a list per row cost more than the sums
+        acc = days.get(row[0])
+        if acc is None:
+            acc = days[row[0]] = [0, 0.0, 0.0, 0]
         acc[0] += 1
-        acc[1] += pleasantness
-        acc[2] += energy
-        acc[3] += intensity
+        acc[1] += row[1]
+        acc[2] += row[2]
+        acc[3] += row[3]
     return {
         day: {"count": n, "pleasantness": p / n, "energy": e / n, "intensity": i / n}
         for day, (n, p, e, i) in days.items()
@@ -429,23 +442,27 @@ def range_trends(
     }
     window = ROLLING_WINDOW[bucket]
     series = []
-    recent: list[tuple[int, float]] = []  # (count, Σp) of the last `window` buckets
+    counts: list[int] = []  # per bucket so far; the last `window` make the rolling mean
+    pleasantness_sums: list[float] = []
+    one_day = dt.timedelta(days=1)
+    empty = (0, 0.0, 0.0, 0.0)
     start = _bucket_start(date_from, bucket=bucket, week_starts_on=week_starts_on)
     while start <= date_to:
         following = _next_bucket(start, bucket=bucket)
-        n, sp, se, si = sums.get(start, (0, 0.0, 0.0, 0.0))
+        n, sp, se, si = sums.get(start, empty)
         named = rows[start]["named"] if start in rows else (0, 0, 0)
-        recent = [*recent[-(window - 1) :], (n, sp)] if window > 1 else [(n, sp)]
-        rolling_n = sum(c for c, _ in recent)
+        counts.append(n)
+        pleasantness_sums.append(sp)
+        recent = max(0, len(counts) - window)
         series.append(
             {
                 "start": max(start, date_from),
-                "end": min(following - dt.timedelta(days=1), date_to),
+                "end": min(following - one_day, date_to),
                 "count": n,
                 "mean_pleasantness": _mean(sp, n),
                 "mean_energy": _mean(se, n),
                 "mean_intensity": _mean(si, n),
-                "rolling_pleasantness": _mean(sum(p for _, p in recent), rolling_n),
+                "rolling_pleasantness": _mean(sum(pleasantness_sums[recent:]), sum(counts[recent:])),
                 "naming_effect": _naming_effect_of_sums(*named),
             }
         )
