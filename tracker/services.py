@@ -1,7 +1,7 @@
 """Writes of Attune's domain: accounts, profiles, custom words and check-ins.
 
 Every function is keyword-only, raises django.core.exceptions.ValidationError (mapped to HTTP 400 by the
-API) and leaves the database unchanged when it raises. It is ~450 lines because it holds every write
+API) and leaves the database unchanged when it raises. It is ~490 lines because it holds every write
 of one idea (the domain's writes); the check-in writes may move to a module of their own after the
 speed work that edits them.
 """

@@ -3,6 +3,9 @@
 Everything is bucketed by CheckIn.local_date (fixed when the check-in was written) and read through
 the (user, local_date) index. Ranges are grouped in SQL by day, week (starting on any weekday, via a
 day number) or month; a single week is one fetch of a few dozen tuples, counted in Python.
+It is ~480 lines because the week and the range share their SQL (built once), its column positions
+and the counting of its rows (words, pairs, the naming effect, helps): split, each half would import
+the other's internals.
 """
 
 import datetime as dt
