@@ -17,7 +17,8 @@ async function boot() {
   }
   onSignInNeeded(() => {
     markExpired(); // the sign-in screen says why, and that the waiting check-ins are kept
-    go("#signin");
+    // The page's and the worker's sends can both be refused at once: open the sign-in screen once.
+    if (location.hash !== "#signin") go("#signin");
   });
   await startRouter();
   if (session.me) startSync();

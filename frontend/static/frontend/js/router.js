@@ -65,13 +65,22 @@ export async function render() {
     else link.removeAttribute("aria-current");
   }
   document.body.dataset.screen = name;
+  // Each render draws into its own view: one still awaiting (a slow fetch) when a newer navigation
+  // replaced it writes into a detached element, never beside the newer screen.
+  const view = h("div", { class: "view" });
+  main.append(view);
   if (!module) {
-    main.append(
+    view.append(
       h("h1", { text: "This screen needs a connection" }),
       h("p", { text: "It is not on this phone yet. Check-ins still work offline." }),
     );
   } else {
-    cleanup = await module.render(main, { arg });
+    const done = await module.render(view, { arg });
+    if (count !== renderCount) {
+      if (typeof done === "function") done();
+      return;
+    }
+    cleanup = done;
   }
   const heading = main.querySelector("h1");
   document.title = heading ? `${heading.textContent} · Attune` : "Attune";
