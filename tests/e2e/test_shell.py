@@ -9,7 +9,7 @@ from pathlib import Path
 import brotli
 import pytest
 
-from tests.e2e.conftest import CHROME_ARGS, CHROMIUM, PHONE, Watcher, open_app, service_worker_ready
+from tests.e2e.conftest import CHROME_ARGS, CHROMIUM, PHONE, Watcher, open_app, service_worker_ready, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -122,3 +122,24 @@ def test_the_manifest_names_the_app_its_icons_and_the_check_in_shortcut(client):
     for icon in manifest["icons"]:
         assert client.get(icon["src"]).status_code == 200
     assert client.get("/static/frontend/icons/apple-touch-icon.png").status_code == 200
+
+
+def test_a_screen_still_loading_when_a_newer_one_starts_never_draws_beside_it(app, dana):
+    """Two renders overlapping (the page's and the worker's refused sends both open sign-in; a fast
+    double tap): only the newest screen is on the page."""
+    _context, page, watch = app
+    sign_in(page, "dana")
+    headings = page.evaluate(
+        """async () => {
+          const router = await import('/static/frontend/js/router.js');
+          history.replaceState(null, '', '#week');
+          const first = router.render();  // awaits the week's trends from the server
+          // Until the first has cleared the old screen and waits for the server, then the second.
+          while (document.querySelector('main h1')) await new Promise((done) => setTimeout(done, 0));
+          const second = router.render();
+          await Promise.all([first, second]);
+          return [...document.querySelectorAll('main h1')].map((h) => h.textContent);
+        }"""
+    )
+    assert headings == ["Your week"]
+    watch.assert_clean()
