@@ -9,6 +9,7 @@ import { chips } from "../ui/chips.js";
 import { nameOf, searchWords, vocabulary } from "../vocabulary.js";
 
 const TEXT_MAX = 500;
+const NEEDS_MAX = 10; // the server's limit (tracker.practices.BOUNDARY_NEEDS_MAX)
 
 export async function render(main) {
   const v = await vocabulary();
@@ -65,7 +66,16 @@ export async function render(main) {
     const showResults = () => {
       clear(results);
       const found = searchWords(v.needs, search.value, 10);
-      if (found.length) results.append(chips(found.map((n) => ({ slug: n.slug, name: n.name })), { selected: needs, multiple: true, label: "Matching needs", onSelect: (next) => { needs = next; showChosen(); } }));
+      const choose = (next) => {
+        if (next.length > NEEDS_MAX) {
+          notify(`A boundary can protect up to ${NEEDS_MAX} needs.`, { id: "needs-max" });
+          showResults(); // back to the chips as they were
+          return;
+        }
+        needs = next;
+        showChosen();
+      };
+      if (found.length) results.append(chips(found.map((n) => ({ slug: n.slug, name: n.name })), { selected: needs, multiple: true, label: "Matching needs", onSelect: choose }));
       else if (search.value.trim()) results.append(h("p", { class: "small muted", text: "No need matches that yet." }));
     };
     search.addEventListener("input", showResults);
