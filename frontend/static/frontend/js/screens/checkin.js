@@ -246,18 +246,10 @@ export async function render(main, { arg }) {
   function wordStep() {
     const word = v.emotion.get(state.emotion) || { name: state.emotion, definition: "" };
     const bridgeWord = state.bridgeFrom ? v.emotion.get(state.bridgeFrom) : null;
-    const intensity = h("input", { type: "range", min: 0, max: 10, step: 1, value: state.intensity, id: "intensity" });
-    const out = h("output", { for: "intensity", class: "range-value" });
-    const showIntensity = () => {
-      out.textContent = intensityLabel(Number(intensity.value));
-      intensity.setAttribute("aria-valuetext", intensityLabel(Number(intensity.value)));
-    };
-    intensity.addEventListener("input", () => {
-      state.intensity = Number(intensity.value);
-      showIntensity();
+    const intensity = intensityField("intensity", "How strong is it? ", state.intensity, (value) => {
+      state.intensity = value;
       persist();
     });
-    showIntensity();
     const card = h("div", { class: "word-card" },
       h("p", { class: "word", text: word.name }),
       word.definition ? h("p", { class: "definition", text: word.definition }) : null,
@@ -265,12 +257,26 @@ export async function render(main, { arg }) {
     view.append(h("h1", { text: "The word" }), card);
     if (bridgeWord) view.append(bridge(bridgeWord));
     view.append(
-      h("div", { class: "field" },
-        h("label", { for: "intensity" }, "How strong is it? ", out),
-        intensity),
+      intensity.el,
       h("p", {}, h("button", { type: "button", class: "link-button", text: "Choose a different word", onclick: () => show("feel") })),
       actions(saveButton("button-secondary"), button("Next", afterWord)),
     );
+  }
+
+  /** A 0–10 range with its value in words (shown and announced); onInput(value) after each change. */
+  function intensityField(id, label, value, onInput = () => {}) {
+    const input = h("input", { type: "range", min: 0, max: 10, step: 1, value, id });
+    const out = h("output", { for: id, class: "range-value" });
+    const describe = () => {
+      out.textContent = intensityLabel(Number(input.value));
+      input.setAttribute("aria-valuetext", intensityLabel(Number(input.value)));
+    };
+    input.addEventListener("input", () => {
+      describe();
+      onInput(Number(input.value));
+    });
+    describe();
+    return { el: h("div", { class: "field" }, h("label", { for: id }, label, out), input), value: () => Number(input.value) };
   }
 
   /** After the word: the gentle prompts that are on and not yet answered, then the need. */
@@ -285,16 +291,9 @@ export async function render(main, { arg }) {
   function namingStep() {
     state.namingAsked = true;
     const word = v.emotion.get(state.emotion);
-    const after = h("input", { type: "range", min: 0, max: 10, step: 1, value: state.intensity_after ?? state.intensity, id: "intensity-after" });
-    const out = h("output", { for: "intensity-after", class: "range-value" });
-    const showValue = () => {
-      out.textContent = intensityLabel(Number(after.value));
-      after.setAttribute("aria-valuetext", intensityLabel(Number(after.value)));
-    };
-    after.addEventListener("input", showValue);
-    showValue();
+    const after = intensityField("intensity-after", "How strong is it now that you've named it? ", state.intensity_after ?? state.intensity);
     const answer = () => {
-      state.intensity_after = Number(after.value);
+      state.intensity_after = after.value();
       afterWord();
     };
     const skip = () => {
@@ -304,9 +303,7 @@ export async function render(main, { arg }) {
     view.append(
       h("h1", { text: "Take a breath" }),
       h("p", { class: "lead", text: `You named it: “${word?.name || state.emotion}”. Putting a precise word on a feeling can change how it sits.` }),
-      h("div", { class: "field" },
-        h("label", { for: "intensity-after" }, "How strong is it now that you've named it? ", out),
-        after),
+      after.el,
       h("p", { class: "small muted", text: `Before naming it: ${intensityLabel(state.intensity)}. Any answer is fine, and so is skipping.` }),
       actions(button("Skip", skip, "button-quiet"), button("Next", answer)),
     );
