@@ -169,6 +169,7 @@ def test_a_push_to_the_service_worker_shows_the_generic_notification_without_any
             wait_js(
                 page,
                 "async () => (await (await navigator.serviceWorker.ready).getNotifications()).length > 0",
+                timeout=30,  # a loaded 2-core machine: CDP's push reaches the worker late, not never
             )
             shown = page.evaluate(
                 "async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({title: n.title, body: n.body, tag: n.tag, data: n.data}))"
