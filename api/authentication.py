@@ -9,6 +9,16 @@ from tracker import credentials
 from tracker.models import ApiToken
 
 
+class SessionAuthentication(authentication.SessionAuthentication):
+    """DRF's, without its CSRF check on safe methods: Django's check accepts GET, HEAD, OPTIONS and TRACE
+    unconditionally, so running it there only re-reads the cookie (~10 µs on every app request)."""
+
+    def enforce_csrf(self, request) -> None:
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            return
+        super().enforce_csrf(request)
+
+
 class TokenAuthentication(authentication.TokenAuthentication):
     """`Authorization: Token <secret>`; the token is looked up by its digest (tracker.credentials).
 

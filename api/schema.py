@@ -7,6 +7,7 @@ they are added here from facts about the view rather than repeated on each one.
 
 from typing import Any
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.authentication import SessionAuthentication
@@ -25,6 +26,15 @@ DESCRIPTIONS = {
     "429": "Too many requests; try again after Retry-After seconds",
     "503": "The database is busy or unavailable; try again",
 }
+
+
+class AppSessionScheme(SessionScheme):
+    """cookieAuth for api.authentication.SessionAuthentication too (drf-spectacular matches DRF's class
+    exactly)."""
+
+    target_class = "api.authentication.SessionAuthentication"
+
+
 # The answers views declare themselves (a field error, an id that names nothing), in the same words.
 ERRORS = {code: OpenApiResponse(description=DESCRIPTIONS[str(code)]) for code in (400, 404)}
 

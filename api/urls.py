@@ -4,6 +4,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from api import credential_views, data_views, practice_views, reminder_views, trend_views, views
 
 urlpatterns = [
+    # The hot paths first: Django tries each pattern in order and records every miss (issue 12).
+    path("me", views.MeView.as_view(), name="me"),
+    path("checkins/", views.CheckInListView.as_view(), name="checkins"),
+    path("checkins/<str:checkin_id>/", views.CheckInDetailView.as_view(), name="checkin-detail"),
+    path("trends/week", trend_views.WeekTrendsView.as_view(), name="trends-week"),
+    path("trends/range", trend_views.RangeTrendsView.as_view(), name="trends-range"),
+    path("charts/week.svg", trend_views.WeekChartView.as_view(), {"fmt": "svg"}, name="chart-week-svg"),
+    path("charts/week.png", trend_views.WeekChartView.as_view(), {"fmt": "png"}, name="chart-week-png"),
+    path("charts/range.svg", trend_views.RangeChartView.as_view(), {"fmt": "svg"}, name="chart-range-svg"),
+    path("charts/range.png", trend_views.RangeChartView.as_view(), {"fmt": "png"}, name="chart-range-png"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("auth/csrf", views.CsrfView.as_view(), name="auth-csrf"),
@@ -13,7 +23,6 @@ urlpatterns = [
     path("auth/token", credential_views.TokenView.as_view(), name="auth-token"),
     path("auth/tokens", credential_views.TokenListView.as_view(), name="auth-tokens"),
     path("auth/tokens/<str:token_id>", credential_views.TokenDetailView.as_view(), name="auth-token-detail"),
-    path("me", views.MeView.as_view(), name="me"),
     path("me/password", credential_views.PasswordView.as_view(), name="me-password"),
     path("vocabulary", views.VocabularyView.as_view(), name="vocabulary"),
     path(
@@ -28,8 +37,6 @@ urlpatterns = [
         name="vocabulary-sensations",
     ),
     path("vocabulary/helps", views.HelpCreateView.as_view(), name="vocabulary-helps"),
-    path("checkins/", views.CheckInListView.as_view(), name="checkins"),
-    path("checkins/<str:checkin_id>/", views.CheckInDetailView.as_view(), name="checkin-detail"),
     path("boundaries/", practice_views.BoundaryListView.as_view(), name="boundaries"),
     path(
         "boundaries/<str:boundary_id>/", practice_views.BoundaryDetailView.as_view(), name="boundary-detail"
@@ -45,10 +52,4 @@ urlpatterns = [
     path("export", data_views.ExportView.as_view(), name="export"),
     path("import", data_views.ImportView.as_view(), name="import"),
     path("report.pdf", data_views.ReportView.as_view(), name="report"),
-    path("trends/week", trend_views.WeekTrendsView.as_view(), name="trends-week"),
-    path("trends/range", trend_views.RangeTrendsView.as_view(), name="trends-range"),
-    path("charts/week.svg", trend_views.WeekChartView.as_view(), {"fmt": "svg"}, name="chart-week-svg"),
-    path("charts/week.png", trend_views.WeekChartView.as_view(), {"fmt": "png"}, name="chart-week-png"),
-    path("charts/range.svg", trend_views.RangeChartView.as_view(), {"fmt": "svg"}, name="chart-range-svg"),
-    path("charts/range.png", trend_views.RangeChartView.as_view(), {"fmt": "png"}, name="chart-range-png"),
 ]

@@ -76,6 +76,38 @@ def test_the_joined_read_gives_the_same_instances_as_the_orm(alice):
         assert getattr(token.user, field.attname) == getattr(orm.user, field.attname), field.name
     for field in Profile._meta.concrete_fields:
         assert getattr(token.user.profile, field.attname) == getattr(orm.user.profile, field.attname)
+    # Built without Model.__init__: the state the ORM gives, and saving updates the row, never inserts.
+    for ours, theirs in ((token, orm), (token.user, orm.user), (token.user.profile, orm.user.profile)):
+        assert (
+            (ours._state.adding, ours._state.db)
+            == (theirs._state.adding, theirs._state.db)
+            == (False, "default")
+        )
+        assert ours.get_deferred_fields() == set()
+    token.user.profile.week_starts_on = "sun"
+    token.user.profile.save(update_fields=["week_starts_on"])
+    assert Profile.objects.get(user=alice).week_starts_on == "sun"
+    assert Profile.objects.count() == 1
+
+
+def test_a_model_something_listens_to_is_built_by_django(alice):
+    from django.db.models.signals import post_init
+
+    from tracker.rows import JoinedReader
+
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(listener, sender=Profile)
+    try:
+        reader = JoinedReader([(Profile, "p")], joins="", where="p.user_id = %s")
+        (profile,) = reader.one([alice.pk])
+    finally:
+        post_init.disconnect(listener, sender=Profile)
+    assert seen == [profile]
+    assert profile.user_id == alice.pk
 
 
 def test_a_session_replayed_after_logout_is_refused_on_the_very_next_request(alice):
