@@ -66,6 +66,9 @@ def test_the_joined_read_gives_the_same_instances_as_the_orm(alice):
     secret = make_token(alice, name="phone")
 
     token = credentials.token_authenticate(secret=secret)
+    # What no request uses is not read; Django reads it when first asked (the loop below asks).
+    assert token.get_deferred_fields() == {"digest", "name", "created_at"}
+    assert token.user.get_deferred_fields() == token.user.profile.get_deferred_fields() == set()
 
     orm = ApiToken.objects.select_related("user__profile").get(pk=token.pk)
     for field in ApiToken._meta.concrete_fields:

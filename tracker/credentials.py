@@ -83,17 +83,24 @@ def user_reader(prefix: list[tuple[type, str]], *, joins: str, where: str) -> Jo
     )
 
 
-# The token, its user and profile: one indexed query (the digest's unique index), SQL built once.
+# The token, its user and profile: one indexed query (the digest's unique index), SQL built once. Only
+# the token's fields a request uses are read (its digest, name and creation time stay deferred).
 _TOKEN_READER = user_reader(
-    [(ApiToken, "t")],
+    [(ApiToken, "t", ("id", "uuid", "user_id", "last_used_at"))],
     joins=f'JOIN "{get_user_model()._meta.db_table}" u ON u.id = t.user_id',
-    where="t.digest = %s AND t.last_used_at > %s",
+    where="t.digest = %s",
 )
 
 
 def user_with_profile(user: AbstractBaseUser, profile: Profile | None) -> AbstractBaseUser:
+    """The user with `user.profile` (and `profile.user`) known, so services.profile_get needs no query.
+
+    Set as the ORM's select_related sets them: `user.profile = profile` would also ask the database
+    routers whether the two may be related, on every request.
+    """
     if profile is not None:
-        user.profile = profile  # services.profile_get reads it without a query
+        Profile.user.field.remote_field.set_cached_value(user, profile)
+        Profile.user.field.set_cached_value(profile, user)
     return user
 
 
@@ -104,12 +111,12 @@ def token_authenticate(*, secret: str) -> ApiToken | None:
     the very next request (nothing about a token is cached between requests).
     """
     now = timezone.now()
-    found = _TOKEN_READER.one(
-        [_digest(secret), connection.ops.adapt_datetimefield_value(_token_idle_cutoff(now))]
-    )
+    found = _TOKEN_READER.one([_digest(secret)])
     if found is None:
         return None
     token, user, profile = found
+    if token.last_used_at <= _token_idle_cutoff(now):
+        return None
     token.user = user_with_profile(user, profile)
     if now - token.last_used_at >= TOKEN_LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -17,13 +17,20 @@ from django.db.models.base import ModelState
 class JoinedReader:
     """`SELECT <every column of each model> FROM <first> <joins> WHERE <where>`, as model instances.
 
-    `models` are (model, alias) pairs in the order their columns are selected; `joins` and `where` are
-    SQL written with those aliases and %s placeholders. A model whose columns are all NULL (the far side
-    of a LEFT JOIN that found nothing) comes back as None.
+    `models` are (model, alias) pairs in the order their columns are selected, or (model, alias, names)
+    to read only those fields (the others are deferred: Django reads one when it is first used);
+    `joins` and `where` are SQL written with those aliases and %s placeholders. A model whose row is
+    missing (the far side of a LEFT JOIN that found nothing) comes back as None.
     """
 
-    def __init__(self, models: Sequence[tuple[type[Model], str]], *, joins: str, where: str) -> None:
-        self.models = list(models)
+    def __init__(
+        self,
+        models: Sequence[tuple[type[Model], str] | tuple[type[Model], str, Sequence[str]]],
+        *,
+        joins: str,
+        where: str,
+    ) -> None:
+        self.models = [(model, alias, *only) for model, alias, *only in models]
         self.joins = joins
         self.where = where
         self._built: dict[str, tuple[str, list]] = {}
@@ -31,8 +38,8 @@ class JoinedReader:
     def _build(self) -> tuple[str, list[tuple[type[Model], int, int, int, list[tuple[int, Any, list]]]]]:
         quote = connection.ops.quote_name
         columns, plan = [], []
-        for model, alias in self.models:
-            fields = model._meta.concrete_fields
+        for model, alias, *only in self.models:
+            fields = [field for field in model._meta.concrete_fields if not only or field.attname in only[0]]
             first = len(columns)
             columns += [f"{alias}.{quote(field.column)}" for field in fields]
             # Only the fields that have converters are touched per row (most have none).
@@ -44,10 +51,9 @@ class JoinedReader:
                 if field_converters:
                     converted.append((first + position, expression, field_converters))
             pk_position = first + fields.index(model._meta.pk)
-            # None: something listens to the model's init signals, so Django's from_db builds it.
-            attnames = None if _init_observed(model) else [field.attname for field in fields]
-            plan.append((model, first, len(columns), pk_position, converted, attnames))
-        first_model, first_alias = self.models[0]
+            attnames = [field.attname for field in fields]
+            plan.append((model, first, len(columns), pk_position, converted, attnames, _init_observed(model)))
+        first_model, first_alias, *_only = self.models[0]
         # Names from the models' metadata and SQL written in the code, never input; values are parameters.
         table = quote(first_model._meta.db_table)
         sql = f"SELECT {', '.join(columns)} FROM {table} {first_alias} {self.joins} WHERE {self.where}"  # noqa: S608
@@ -66,7 +72,7 @@ class JoinedReader:
             return None
         values = list(row)
         instances: list[Model | None] = []
-        for model, start, end, pk_position, converted, attnames in plan:
+        for model, start, end, pk_position, converted, attnames, observed in plan:
             if values[pk_position] is None:  # no row on this side
                 instances.append(None)
                 continue
@@ -75,7 +81,7 @@ class JoinedReader:
                 for converter in field_converters:
                     value = converter(value, expression, connection)
                 values[position] = value
-            instances.append(_loaded(model, attnames, values[start:end]))
+            instances.append(_loaded(model, attnames, values[start:end], observed=observed))
         return instances
 
 
@@ -83,15 +89,15 @@ def _init_observed(model: type[Model]) -> bool:
     return signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model)
 
 
-def _loaded(model: type[Model], attnames: list[str] | None, values: list[Any]) -> Model:
-    """What `model.from_db(alias, None, values)` returns, for every concrete field's value in order.
+def _loaded(model: type[Model], attnames: list[str], values: list[Any], *, observed: bool) -> Model:
+    """What `model.from_db(alias, attnames, values)` returns (`values` in the order of `attnames`).
 
     Model.__init__ sends pre_init and post_init and walks the fields with setattr (~3 µs a model, three
-    models on every authenticated request); when nothing listens to those signals (`attnames` given),
-    the attributes are set at once.
+    models on every authenticated request); when nothing listens to those signals (not `observed`),
+    the attributes are set at once. A field left out stays deferred, as from_db leaves it.
     """
-    if attnames is None:
-        return model.from_db(connection.alias, None, values)
+    if observed:
+        return model.from_db(connection.alias, attnames, values)
     instance = model.__new__(model)
     state = ModelState()
     state.adding = False
