@@ -645,3 +645,39 @@ def test_a_wrong_password_is_checked_once(alice):
 
     assert response.status_code == 400
     assert verify.call_count == 1
+
+
+def _checkin_indexes() -> dict[str, list[str]]:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, "tracker_checkin")
+    return {name: info["columns"] for name, info in found.items() if info["index"] and not info["unique"]}
+
+
+@pytest.mark.django_db
+def test_every_check_in_index_starts_with_the_user_or_serves_a_protected_word():
+    indexes = _checkin_indexes()
+    assert ["user_id"] not in indexes.values()  # covered by every (user_id, ...) index
+    assert indexes["checkin_user_day_covering_idx"] == [
+        "user_id", "local_date", "emotion_id", "intensity", "intensity_after", "updated_at",
+    ]  # fmt: skip
+    assert "checkin_user_local_date_idx" not in indexes
+
+
+@pytest.mark.django_db
+def test_the_range_trends_and_the_chart_fingerprint_are_read_from_the_index_alone():
+    from tracker import trends
+    from tracker.models import CheckIn, Emotion
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the query plan is SQLite's (PostgreSQL chooses index-only scans by its statistics)")
+    bucket = trends.BUCKET_SQL.format(
+        key=trends.BUCKET_KEY_SQL["sqlite"]["week"],
+        checkin=CheckIn._meta.db_table,
+        emotion=Emotion._meta.db_table,
+    )
+    day = dt.date(2026, 1, 1)
+    for sql, params in ((bucket, [0, 1, day, day]), (trends.FINGERPRINT_SQL, [1, day, day])):
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        assert "COVERING INDEX checkin_user_day_covering_idx" in plan, plan

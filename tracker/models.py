@@ -146,7 +146,10 @@ class CheckIn(models.Model):
     # The public id is client-generated and unique per user only: another user holding the same UUID is
     # invisible and never conflicts, so the integer primary key stays internal.
     uuid = models.UUIDField(default=uuid.uuid4)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins")
+    # No index of its own: every index below starts with the user (one index fewer to write per check-in).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins", db_index=False
+    )
     occurred_at = models.DateTimeField()
     # Derived from the profile's zone and day start when written, then fixed: a later move to another
     # zone does not re-bucket the past.
@@ -188,8 +191,13 @@ class CheckIn(models.Model):
         indexes = [
             # GET /api/checkins/: the caller's rows, newest first, cursor-paginated.
             models.Index(fields=["user", "-occurred_at", "-id"], name="checkin_user_recent_idx"),
-            # Trends and charts: the caller's rows within a local-date range.
-            models.Index(fields=["user", "local_date"], name="checkin_user_local_date_idx"),
+            # Trends and charts: the caller's rows within a local-date range. It also holds what the range
+            # trends and the charts' fingerprint read, so SQLite answers those from the index alone
+            # (measured for issue 12: a year by week ~11% faster in SQL; the 304's fingerprint too).
+            models.Index(
+                fields=["user", "local_date", "emotion", "intensity", "intensity_after", "updated_at"],
+                name="checkin_user_day_covering_idx",
+            ),
         ]
 
     def __str__(self) -> str:
