@@ -23,7 +23,8 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
 
-def _session_user(request: HttpRequest):
+def session_user(request: HttpRequest):
+    """The session's user (AnonymousUser when signed out) itself, not the lazy request.user around it."""
     if not hasattr(request, "_cached_user"):
         with sessions.authenticating(request.session):
             request._cached_user = auth.get_user(request)
@@ -37,7 +38,7 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
 
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: _session_user(request))
+        request.user = SimpleLazyObject(lambda: session_user(request))
 
 
 class ApiCacheControlMiddleware:

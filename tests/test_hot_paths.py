@@ -62,6 +62,47 @@ def test_a_session_request_reads_the_session_its_user_and_profile_in_one_query(a
     assert '"tracker_profile"' in queries[0]["sql"]
 
 
+def test_a_session_request_hands_the_view_the_user_itself_and_checks_csrf_only_when_unsafe(alice):
+    from django.contrib.auth import get_user_model
+    from rest_framework.request import Request
+
+    from api.authentication import SessionAuthentication
+
+    client = signed_in()
+    seen = []
+    original = SessionAuthentication.enforce_csrf
+
+    def spy(self, request):
+        seen.append(request.method)
+        return original(self, request)
+
+    SessionAuthentication.enforce_csrf = spy
+    try:
+        with CaptureQueriesContext(connection):
+            response = client.get("/api/me")
+            posted = client.post("/api/checkins/", {"emotion": "calm", "intensity": 3}, format="json")
+    finally:
+        SessionAuthentication.enforce_csrf = original
+    assert response.status_code == 200
+    assert posted.status_code == 201  # (APIClient skips the CSRF check; tests/test_http.py checks it)
+    assert seen == ["GET", "POST"]  # asked on both; it returns at once for the GET
+    # A request as the middleware leaves it: request.user is Django's lazy proxy ...
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.test import RequestFactory
+
+    from api.middleware import AuthenticationMiddleware
+
+    wsgi_request = RequestFactory().get("/api/me")
+    wsgi_request.COOKIES["sessionid"] = client.cookies["sessionid"].value
+    SessionMiddleware(lambda r: None).process_request(wsgi_request)
+    AuthenticationMiddleware(lambda r: None).process_request(wsgi_request)
+    assert type(wsgi_request.user) is not get_user_model()
+    # ... and the view is handed the user itself.
+    drf_request = Request(wsgi_request, authenticators=[SessionAuthentication()])
+    assert type(drf_request.user) is get_user_model()
+    assert drf_request.user.pk == alice.pk
+
+
 def test_the_joined_read_gives_the_same_instances_as_the_orm(alice):
     secret = make_token(alice, name="phone")
 
