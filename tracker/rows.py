@@ -35,7 +35,7 @@ class JoinedReader:
         self.where = where
         self._built: dict[str, tuple[str, list]] = {}
 
-    def _build(self) -> tuple[str, list[tuple[type[Model], int, int, int, list[tuple[int, Any, list]]]]]:
+    def _build(self) -> tuple[str, list[tuple]]:
         quote = connection.ops.quote_name
         columns, plan = [], []
         for model, alias, *only in self.models:

@@ -449,37 +449,24 @@ def range_trends(
     pleasantness_sums: list[float] = []
     one_day = dt.timedelta(days=1)
     empty = (0, 0.0, 0.0, 0.0)
-    no_naming = (0, 0, 0)
-    # A year by day is 365 buckets: the loop below is written for speed (no per-bucket helper calls
-    # beyond _next_bucket for months), with the same arithmetic as _mean, in the same order.
-    step = dt.timedelta(days=7 if bucket == "week" else 1)
     start = _bucket_start(date_from, bucket=bucket, week_starts_on=week_starts_on)
     while start <= date_to:
-        following = _next_bucket(start, bucket=bucket) if bucket == "month" else start + step
+        following = _next_bucket(start, bucket=bucket)
         n, sp, se, si = sums.get(start, empty)
-        row = rows.get(start)
-        named, before, after = row["named"] if row is not None else no_naming
+        named = rows[start]["named"] if start in rows else (0, 0, 0)
         counts.append(n)
         pleasantness_sums.append(sp)
         recent = max(0, len(counts) - window)
-        recent_count = sum(counts[recent:])
-        last_day = following - one_day
         series.append(
             {
-                "start": start if start > date_from else date_from,
-                "end": last_day if last_day < date_to else date_to,
+                "start": max(start, date_from),
+                "end": min(following - one_day, date_to),
                 "count": n,
-                "mean_pleasantness": round(sp / n, 3) if n else None,
-                "mean_energy": round(se / n, 3) if n else None,
-                "mean_intensity": round(si / n, 3) if n else None,
-                "rolling_pleasantness": (
-                    round(sum(pleasantness_sums[recent:]) / recent_count, 3) if recent_count else None
-                ),
-                "naming_effect": {
-                    "count": named,
-                    "mean_before": round(before / named, 3) if named else None,
-                    "mean_after": round(after / named, 3) if named else None,
-                },
+                "mean_pleasantness": _mean(sp, n),
+                "mean_energy": _mean(se, n),
+                "mean_intensity": _mean(si, n),
+                "rolling_pleasantness": _mean(sum(pleasantness_sums[recent:]), sum(counts[recent:])),
+                "naming_effect": _naming_effect_of_sums(*named),
             }
         )
         start = following
