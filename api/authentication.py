@@ -4,10 +4,13 @@ password-request throttle and the client's address."""
 from django.conf import settings
 from django.http import HttpRequest
 from rest_framework import authentication, exceptions, throttling
+from rest_framework.request import is_form_media_type
 
 from api.middleware import session_user
 from tracker import credentials
 from tracker.models import ApiToken
+
+_CSRF_CHECK = authentication.CSRFCheck(lambda request: None)  # only its checks are used, never a response
 
 
 class SessionAuthentication(authentication.SessionAuthentication):
@@ -28,9 +31,17 @@ class SessionAuthentication(authentication.SessionAuthentication):
         return (user, None)
 
     def enforce_csrf(self, request) -> None:
+        """DRF's check, by one checker per process (it keeps nothing between requests, as Django's own
+        middleware instance does not), on Django's request unless the body is a form: Django then reads
+        the token from the header, as it does through DRF's request, without each of its reads of
+        the request going through DRF's proxy (~10 µs a session POST)."""
         if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
             return
-        super().enforce_csrf(request)
+        checked = request if is_form_media_type(request.content_type) else request._request
+        _CSRF_CHECK.process_request(checked)  # puts the cookie's secret where process_view reads it
+        reason = _CSRF_CHECK.process_view(checked, None, (), {})
+        if reason:
+            raise exceptions.PermissionDenied(f"CSRF Failed: {reason}")
 
 
 class TokenAuthentication(authentication.TokenAuthentication):

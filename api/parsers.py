@@ -44,14 +44,18 @@ def json_depth_check(text: str, *, max_depth: int = JSON_MAX_DEPTH) -> None:
         raise ValueError(f"nested more than {max_depth} levels deep")
 
 
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+# One decoder per process: json.loads with a keyword builds a decoder (and its scanner) on every call.
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
 def json_loads_bounded(text: str) -> Any:
     """json.loads for untrusted text: refuses deep nesting, NaN and Infinity with ValueError."""
     json_depth_check(text)
-
-    def refuse_constant(name: str) -> None:
-        raise ValueError(f"{name} is not valid JSON")
-
-    return json.loads(text, parse_constant=refuse_constant)
+    return _DECODER.decode(text)
 
 
 class BoundedJSONParser(JSONParser):

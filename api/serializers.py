@@ -116,11 +116,12 @@ class ProfileOutput(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-def iso_datetime(value: dt.datetime | None) -> str | None:
-    """A moment as DRF's DateTimeField writes it: ISO 8601 in the current zone, UTC as "Z"."""
+def iso_datetime(value: dt.datetime | None, zone: dt.tzinfo | None = None) -> str | None:
+    """A moment as DRF's DateTimeField writes it: ISO 8601 in the current zone (or `zone`, the current
+    one looked up once for several moments), UTC as "Z"."""
     if value is None:
         return None
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -403,9 +404,10 @@ def _slug(word) -> str | None:
 
 def checkin_output(checkin: CheckIn) -> dict[str, Any]:
     """What CheckInOutput documents (its words must be loaded or joined, as the serializer needs too)."""
+    zone = timezone.get_current_timezone()
     return {
         "id": str(checkin.uuid),
-        "occurred_at": iso_datetime(checkin.occurred_at),
+        "occurred_at": iso_datetime(checkin.occurred_at, zone),
         "local_date": checkin.local_date.isoformat(),
         "emotion": checkin.emotion.slug,
         "intensity": checkin.intensity,
@@ -419,8 +421,8 @@ def checkin_output(checkin: CheckIn) -> dict[str, Any]:
         "harsh_line": checkin.harsh_line,
         "kind_line": checkin.kind_line,
         "source": checkin.source,
-        "created_at": iso_datetime(checkin.created_at),
-        "updated_at": iso_datetime(checkin.updated_at),
+        "created_at": iso_datetime(checkin.created_at, zone),
+        "updated_at": iso_datetime(checkin.updated_at, zone),
     }
 
 

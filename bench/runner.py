@@ -10,7 +10,8 @@ the scenario.
 
 Knobs (environment): BENCH_SECONDS (per scenario, default 12), BENCH_BASELINE_SECONDS (each baseline
 measurement beside a scenario, default 4), BENCH_CONNECTIONS (default 4), BENCH_WORKERS (gunicorn sync
-workers, default 2), BENCH_KEEP=1 keeps the temporary directory.
+workers, default 2), BENCH_ONLY (comma-separated words: only the scenarios whose name holds one, beside
+the baseline), BENCH_KEEP=1 keeps the temporary directory.
 """
 
 import json
@@ -212,6 +213,9 @@ def main() -> int:
         ctx.warm_charts()
         baseline_seconds = _env_number("BENCH_BASELINE_SECONDS", 4)
         baseline, *others = SCENARIOS
+        only = [word.strip() for word in os.environ.get("BENCH_ONLY", "").split(",") if word.strip()]
+        if only:
+            others = [scenario for scenario in others if any(word in scenario.name for word in only)]
         print(f"bench: {baseline.name} ...", flush=True)
         rows = [(baseline, baseline.run(ctx))]
         for scenario in others:

@@ -103,6 +103,36 @@ def test_a_session_request_hands_the_view_the_user_itself_and_checks_csrf_only_w
     assert drf_request.user.pk == alice.pk
 
 
+def test_csrf_is_checked_from_the_header_for_json_and_from_the_form_field_for_a_form(alice):
+    client = APIClient(enforce_csrf_checks=True)
+    client.get("/api/auth/csrf")
+    secret = client.cookies["csrftoken"].value
+    client.post(
+        "/api/auth/login",
+        {"username": "alice", "password": PASSWORD},
+        format="json",
+        headers={"X-CSRFToken": secret},
+    )
+    secret = client.cookies["csrftoken"].value  # signing in rotates it
+    body = {"emotion": "calm", "intensity": 3}
+    export = json.dumps({"format": "attune-export", "version": 1, "checkins": []})
+
+    def form(**fields):
+        return {"file": SimpleUploadedFile("attune.json", export.encode()), **fields}
+
+    json_without = client.post("/api/checkins/", body, format="json")
+    json_wrong = client.post("/api/checkins/", body, format="json", headers={"X-CSRFToken": "x" * 32})
+    json_with = client.post("/api/checkins/", body, format="json", headers={"X-CSRFToken": secret})
+    form_without = client.post("/api/import", form(), format="multipart")
+    form_with = client.post("/api/import", form(csrfmiddlewaretoken=secret), format="multipart")
+
+    assert (json_without.status_code, json_wrong.status_code, json_with.status_code) == (403, 403, 201)
+    assert "CSRF token missing" in json_without.json()["detail"]
+    assert "CSRF token from the 'X-Csrftoken' HTTP header incorrect" in json_wrong.json()["detail"]
+    assert form_without.status_code == 403
+    assert form_with.status_code == 200, form_with.content
+
+
 def test_the_joined_read_gives_the_same_instances_as_the_orm(alice):
     secret = make_token(alice, name="phone")
 
@@ -298,6 +328,64 @@ def test_a_check_in_inserted_with_sql_built_once_reads_back_field_for_field(alic
         assert getattr(checkin, field.attname) == getattr(stored, field.attname), field.name
     assert stored.created_at == stored.updated_at == NOW
     assert stored.local_date == dt.date(2026, 11, 21)  # Europe/Berlin
+
+
+@pytest.mark.parametrize("given", ["every field", "the required fields only"])
+def test_a_new_row_built_without_model_init_equals_what_django_builds(alice, given):
+    from tracker.models import BodyArea, CheckIn, Emotion, Help, Need
+    from tracker.rows import RowInserter
+
+    values = {
+        "user": alice,
+        "uuid": uuid.uuid4(),
+        "occurred_at": NOW,
+        "local_date": NOW.date(),
+        "emotion": Emotion.objects.get(slug="calm"),
+        "intensity": 4,
+    }
+    if given == "every field":
+        values |= {
+            "need": Need.objects.get(slug="rest"),
+            "sensation": None,
+            "body_area": BodyArea.objects.get(slug="chest"),
+            "would_help": Help.objects.first(),
+            "note": "a note",
+            "context": ["work"],
+            "intensity_after": 2,
+            "harsh_line": "harsh",
+            "kind_line": "kind",
+            "source": "import",
+        }
+
+    ours, django = RowInserter(CheckIn).new(dict(values)), CheckIn(**values)
+
+    for field in CheckIn._meta.concrete_fields:
+        assert getattr(ours, field.attname) == getattr(django, field.attname), field.name
+    if "context" not in values:
+        assert ours.context is not RowInserter(CheckIn).new(dict(values)).context  # a default list each
+    assert ours._state.fields_cache == django._state.fields_cache  # the words, read without a query
+    assert (ours._state.adding, ours._state.db) == (django._state.adding, django._state.db)
+    assert (ours._state.adding, ours._state.db) == (True, "default")
+    with pytest.raises(TypeError, match="emotion_id"):
+        RowInserter(CheckIn).new({**values, "emotion_id": 1})
+
+
+def test_a_new_row_of_a_model_something_listens_to_is_built_by_django(alice):
+    from django.db.models.signals import post_init
+
+    from tracker.rows import RowInserter
+
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(listener, sender=Session)
+    try:
+        session = RowInserter(Session).new({"session_key": "k", "session_data": "", "expire_date": NOW})
+    finally:
+        post_init.disconnect(listener, sender=Session)
+    assert seen == [session]
 
 
 # --- one validator for the API and the import ------------------------------------------------------

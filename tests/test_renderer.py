@@ -84,3 +84,27 @@ def test_the_api_answers_through_orjson_with_drfs_bytes(alice, alice_session):
     error = alice_session.post("/api/checkins/", {"intensity": "x", "context": [1]}, format="json")
     assert error.status_code == 400
     assert error.content == STANDARD.render(error.data)
+
+
+@pytest.mark.parametrize(
+    ("data", "fast"),
+    [
+        ({"id": "5bb62e03-ef28-4fb4-8636-a508b999c074", "intensity": 3}, True),  # hex digits before an e
+        ({"note": 'said "0.00001" and 1e5', "n": 2.5}, True),  # float-like text inside strings only
+        ({"id": "5bb62e03", "value": 1e-05}, False),  # and a float orjson would write differently
+        ({"id": "5bb62e03", "value": 1e16}, False),
+        ({"note": 'a quote \\" then 2e3', "value": 0.00001}, False),
+    ],
+)
+def test_float_like_text_inside_strings_keeps_the_fast_path(data, fast, monkeypatch):
+    theirs = STANDARD.render(data)
+    slow = []
+    original = drf.JSONRenderer.render
+
+    def counted(self, *args, **kwargs):
+        slow.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(drf.JSONRenderer, "render", counted)
+    assert ORJSON.render(data) == theirs
+    assert (not slow) is fast

@@ -367,18 +367,21 @@ def _new_checkin(
             raise ValidationError({required: [messages.REQUIRED]})
     values.setdefault("occurred_at", timezone.now())
     profile = profile_get(user=user)
-    return CheckIn(
-        user=user,
-        uuid=checkin_id,
-        local_date=profile_local_date(profile, values["occurred_at"]),
-        source=source,
-        **values,
+    return _checkin_rows.new(
+        {
+            "user": user,
+            "uuid": checkin_id,
+            "local_date": profile_local_date(profile, values["occurred_at"]),
+            "source": source,
+            **values,
+        }
     )
 
 
-# A new check-in's INSERT, its SQL built once per process (tracker.rows): the ORM compiled it on every
-# POST and PUT, ~500 µs of the request's ~1 ms in the database layer (issue 12).
-_checkin_insert = RowInserter(CheckIn).insert
+# A new check-in built and INSERTed with its SQL built once per process (tracker.rows): the ORM compiled
+# it on every POST and PUT, ~500 µs of the request's ~1 ms in the database layer (issue 12).
+_checkin_rows = RowInserter(CheckIn)
+_checkin_insert = _checkin_rows.insert
 
 
 def checkin_create(
