@@ -26,7 +26,8 @@ class Result:
     p99_ms: float
     errors: int = 0
     note: str = ""
-    baseline_rps: float = 0.0  # the baseline measured just before and after this scenario (bench.runner)
+    baseline_rps: float = 0.0  # the baseline measured beside this scenario (bench.runner)
+    ratio: float = 0.0  # to that baseline: the median of its slices' ratios (bench.runner)
 
     @property
     def rps(self) -> float:

@@ -3,17 +3,19 @@
 Everything lives in a temporary DATA_DIR (SQLite database, cache, matplotlib config) that is removed
 afterwards; the server binds a free loopback port and nothing else is contacted.
 
-Each scenario's ratio is to the baseline measured right before and right after it (the mean of the
-two), not only to the baseline's own row at the start: on a machine shared with other work the load
-drifts within a run, and a baseline taken minutes earlier then says more about that drift than about
-the scenario.
+Each scenario's ratio is to the baseline measured beside it, not to the baseline's own row at the start:
+on a machine shared with other work the load drifts within a run, within seconds too (the baseline has
+moved 6,300 → 3,900 req/s between two scenarios). So a scenario runs in BENCH_ROUNDS slices, each
+between two slices of the baseline; each slice's ratio is to the mean of its two neighbours, and the
+scenario's ratio is the median of its slices' ratios (a slice the neighbours' load hit is outvoted).
 
-Knobs (environment): BENCH_SECONDS (per scenario, default 12), BENCH_BASELINE_SECONDS (each baseline
-measurement beside a scenario, default 4), BENCH_CONNECTIONS (default 4), BENCH_WORKERS (gunicorn sync
-workers, default 2), BENCH_ONLY (comma-separated words: only the scenarios whose name holds one, beside
-the baseline), BENCH_KEEP=1 keeps the temporary directory.
+Knobs (environment): BENCH_SECONDS (per scenario, default 12), BENCH_ROUNDS (its slices, default 4),
+BENCH_BASELINE_SECONDS (each baseline slice, default 2), BENCH_CONNECTIONS (default 4), BENCH_WORKERS
+(gunicorn sync workers, default 2), BENCH_ONLY (comma-separated words: only the scenarios whose name
+holds one, beside the baseline), BENCH_KEEP=1 keeps the temporary directory.
 """
 
+import functools
 import json
 import os
 import shutil
@@ -138,6 +140,32 @@ def token_for(port: int, username: str, password: str) -> str:
     return data["token"]
 
 
+def beside_baseline(measure_baseline, measure_scenario, *, slices: int):
+    """The scenario in `slices` slices, each between two slices of the baseline (B S B S … S B), as one
+    Result: requests and seconds summed, the ratio the median of the slices' ratios to the mean of
+    their two neighbours, p50 and p99 the median of the slices'."""
+    from bench.context import Result
+
+    bases, parts = [measure_baseline()], []
+    for _ in range(slices):
+        parts.append(measure_scenario())
+        bases.append(measure_baseline())
+    ratios = [
+        part.rps / ((before.rps + after.rps) / 2) if before.rps + after.rps else 0.0
+        for part, before, after in zip(parts, bases, bases[1:], strict=False)
+    ]
+    return Result(
+        requests=sum(part.requests for part in parts),
+        seconds=sum(part.seconds for part in parts),
+        p50_ms=statistics.median(part.p50_ms for part in parts),
+        p99_ms=statistics.median(part.p99_ms for part in parts),
+        errors=sum(part.errors for part in parts),
+        note="; ".join(part.note for part in parts if part.note),
+        baseline_rps=statistics.mean(base.rps for base in bases),
+        ratio=statistics.median(ratios),
+    )
+
+
 def print_table(rows: list[tuple], renders: dict[str, float]) -> None:
     first = rows[0][1].rps if rows and rows[0][1].rps else 0.0
     header = (
@@ -148,7 +176,7 @@ def print_table(rows: list[tuple], renders: dict[str, float]) -> None:
     print("-" * len(header))
     for scenario, result in rows:
         baseline = result.baseline_rps or first
-        ratio = result.rps / baseline if baseline else 0.0
+        ratio = result.ratio or (result.rps / baseline if baseline else 0.0)
         target = f"≥{scenario.target:.2f}" if scenario.target else ""
         flag = "" if not scenario.target else ("  ok" if ratio >= scenario.target else "  BELOW")
         print(
@@ -156,7 +184,10 @@ def print_table(rows: list[tuple], renders: dict[str, float]) -> None:
             f"{baseline:>8.1f} {ratio:>7.2f} {target:>7} {result.errors:>6}{flag}"
             + (f"   ({result.note})" if result.note else "")
         )
-    print("(× base: against the baseline measured just before and after each scenario, base/s)")
+    print(
+        "(× base: the median of each slice's ratio to the baseline measured just before and after it;"
+        " base/s: that baseline's mean; p50, p99: the median over the slices)"
+    )
     print("\nin-process, uncached week chart (median over 40 weeks of the dataset; target ≤ 80 ms):")
     for name, ms in renders.items():
         print(f"  {name:<22} {ms:6.1f} ms")
@@ -211,19 +242,26 @@ def main() -> int:
             week_starts=weeks,
         )
         ctx.warm_charts()
-        baseline_seconds = _env_number("BENCH_BASELINE_SECONDS", 4)
+        baseline_seconds = _env_number("BENCH_BASELINE_SECONDS", 2)
+        rounds = max(1, int(_env_number("BENCH_ROUNDS", 4)))
         baseline, *others = SCENARIOS
         only = [word.strip() for word in os.environ.get("BENCH_ONLY", "").split(",") if word.strip()]
         if only:
             others = [scenario for scenario in others if any(word in scenario.name for word in only)]
         print(f"bench: {baseline.name} ...", flush=True)
-        rows = [(baseline, baseline.run(ctx))]
+        baseline.prepare(ctx)
+        rows = [(baseline, baseline.run(ctx, seconds))]
         for scenario in others:
             print(f"bench: {scenario.name} ...", flush=True)
-            before = wrk.run(ctx, path=baseline.path, headers={}, lua="", seconds=baseline_seconds)
-            result = scenario.run(ctx)
-            after = wrk.run(ctx, path=baseline.path, headers={}, lua="", seconds=baseline_seconds)
-            result.baseline_rps = (before.rps + after.rps) / 2
+            scenario.prepare(ctx)
+            slices = rounds if scenario.sliced else 1
+            result = beside_baseline(
+                functools.partial(
+                    wrk.run, ctx, path=baseline.path, headers={}, lua="", seconds=baseline_seconds
+                ),
+                functools.partial(scenario.run, ctx, seconds / slices),
+                slices=slices,
+            )
             rows.append((scenario, result))
         print_table(rows, renders)
         print(

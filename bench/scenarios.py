@@ -16,8 +16,14 @@ from bench.context import Context, Result
 class Scenario:
     name: str
     target: float | None = None  # the issue's minimum throughput as a fraction of the baseline
+    # Measured in slices between slices of the baseline (bench.runner), or in one piece: a scenario whose
+    # requests must differ across the whole measurement (each chart drawn once) cannot restart.
+    sliced = True
 
-    def run(self, ctx: Context) -> Result:  # pragma: no cover - interface
+    def prepare(self, ctx: Context) -> None:
+        """Once before the measurement: check the answer, warm up."""
+
+    def run(self, ctx: Context, seconds: float) -> Result:  # pragma: no cover - interface
         raise NotImplementedError
 
 
@@ -36,20 +42,26 @@ class WrkScenario(Scenario):
     session: bool = False  # the session cookie (as the installed app signs in) instead of a token
     warmup_seconds: float = 2.0
 
-    def run(self, ctx: Context) -> Result:
+    def _request(self, ctx: Context) -> tuple[str, dict[str, str], str]:
         path = string.Template(self.path).substitute(ctx.values())
         headers = dict(self.headers)
         if self.authenticated and self.session:
             headers.update(ctx.session_headers_of(self.user or ctx.dataset.username))
         elif self.authenticated:
             headers["Authorization"] = f"Token {ctx.token_of(self.user or ctx.dataset.username)}"
-        lua = string.Template(self.lua).substitute(ctx.values())
+        return path, headers, string.Template(self.lua).substitute(ctx.values())
+
+    def prepare(self, ctx: Context) -> None:
+        path, headers, lua = self._request(ctx)
         wrk.check(
             ctx, method=self.method, path=path, headers=headers, body=self.check_body, expect=self.expect
         )
         if self.warmup_seconds:
             wrk.run(ctx, path=path, headers=headers, lua=lua, seconds=self.warmup_seconds, method=self.method)
-        return wrk.run(ctx, path=path, headers=headers, lua=lua, seconds=ctx.seconds, method=self.method)
+
+    def run(self, ctx: Context, seconds: float) -> Result:
+        path, headers, lua = self._request(ctx)
+        return wrk.run(ctx, path=path, headers=headers, lua=lua, seconds=seconds, method=self.method)
 
 
 # A fresh client UUID per POST, as the PWA's outbox sends them.
@@ -102,9 +114,14 @@ CHECKIN_POST = {
 
 
 class ChartUncached(WrkScenario):
-    def run(self, ctx: Context) -> Result:
+    sliced = False
+
+    def prepare(self, ctx: Context) -> None:
         self.warmup_seconds = 0  # a warm-up would spend weeks; the workers were warmed by Context.warm_charts
-        result = super().run(ctx)
+        super().prepare(ctx)
+
+    def run(self, ctx: Context, seconds: float) -> Result:
+        result = super().run(ctx, seconds)
         unique = 2 * len(ctx.week_starts)
         if result.requests > unique:
             result.note = f"{result.requests - unique} of {result.requests} requests were cache hits"
@@ -112,9 +129,9 @@ class ChartUncached(WrkScenario):
 
 
 class Chart304(WrkScenario):
-    def run(self, ctx: Context) -> Result:
+    def prepare(self, ctx: Context) -> None:
         self.headers = {"If-None-Match": ctx.etag_for(self.path)}  # the same for token and session
-        return super().run(ctx)
+        super().prepare(ctx)
 
 
 SCENARIOS: list[Scenario] = [
