@@ -118,7 +118,8 @@ class RowInserter:
     def __init__(self, model: type[Model]) -> None:
         self.model = model
         self._built: dict[str, tuple[str, list]] = {}
-        self._fields: list[tuple[str, str, bool, Any]] | None = None
+        self._fields: list[tuple[str, str, bool, Any]] | None = None  # (name, attname, relation?, field)
+        self._observed = False  # something listens to the model's init signals (set with _fields)
 
     def _build(self) -> tuple[str, list]:
         meta = self.model._meta
