@@ -5,8 +5,8 @@ orjson and the standard library agree on everything this API sends except three 
 DRF's own renderer instead: a float orjson writes differently (an exponent, or a tiny number written out
 as 0.0000…: Python writes 1e-05 where orjson writes 0.00001; the output is scanned for both, looking
 again without the strings when a string may hold such text, as the hex digits of most ids do), anything
-orjson refuses
-(integers beyond 64 bits, lone surrogates, ...), and an indent asked for in the Accept header.
+orjson refuses (integers beyond 64 bits, lone surrogates, ...), and an indent asked for in the Accept
+header.
 Dates, times and everything else orjson does not know go through DRF's encoder.
 """
 

@@ -1,6 +1,7 @@
 """The lean hot paths of issue 12: authentication with SQL built once (token and session), one check-in
 validator shared by the API and the import."""
 
+import contextlib
 import datetime as dt
 import json
 import uuid
@@ -164,22 +165,29 @@ def test_the_joined_read_gives_the_same_instances_as_the_orm(alice):
     assert Profile.objects.count() == 1
 
 
-def test_a_model_something_listens_to_is_built_by_django(alice):
+@contextlib.contextmanager
+def post_init_seen(model):
+    """The instances of `model` that Django's post_init announces meanwhile."""
     from django.db.models.signals import post_init
-
-    from tracker.rows import JoinedReader
 
     seen = []
 
     def listener(sender, instance, **kwargs):
         seen.append(instance)
 
-    post_init.connect(listener, sender=Profile)
+    post_init.connect(listener, sender=model)
     try:
+        yield seen
+    finally:
+        post_init.disconnect(listener, sender=model)
+
+
+def test_a_model_something_listens_to_is_built_by_django(alice):
+    from tracker.rows import JoinedReader
+
+    with post_init_seen(Profile) as seen:
         reader = JoinedReader([(Profile, "p")], joins="", where="p.user_id = %s")
         (profile,) = reader.one([alice.pk])
-    finally:
-        post_init.disconnect(listener, sender=Profile)
     assert seen == [profile]
     assert profile.user_id == alice.pk
 
@@ -371,20 +379,10 @@ def test_a_new_row_built_without_model_init_equals_what_django_builds(alice, giv
 
 
 def test_a_new_row_of_a_model_something_listens_to_is_built_by_django(alice):
-    from django.db.models.signals import post_init
-
     from tracker.rows import RowInserter
 
-    seen = []
-
-    def listener(sender, instance, **kwargs):
-        seen.append(instance)
-
-    post_init.connect(listener, sender=Session)
-    try:
+    with post_init_seen(Session) as seen:
         session = RowInserter(Session).new({"session_key": "k", "session_data": "", "expire_date": NOW})
-    finally:
-        post_init.disconnect(listener, sender=Session)
     assert seen == [session]
 
 

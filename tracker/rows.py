@@ -119,6 +119,7 @@ class RowInserter:
         self.model = model
         self._built: dict[str, tuple[str, list]] = {}
         self._fields: list[tuple[str, str, bool, Any]] | None = None  # (name, attname, relation?, field)
+        self._names: frozenset[str] = frozenset()  # the fields' names (set with _fields)
         self._observed = False  # something listens to the model's init signals (set with _fields)
 
     def _build(self) -> tuple[str, list]:
@@ -151,10 +152,11 @@ class RowInserter:
                 for field in meta.concrete_fields
                 if not field.generated
             ]
+            self._names = frozenset(name for name, *_rest in self._fields)
             self._observed = _init_observed(self.model)
         if self._observed:
             return self.model(**values)
-        unknown = values.keys() - {name for name, *_rest in self._fields}
+        unknown = values.keys() - self._names
         if unknown:
             raise TypeError(f"{self.model.__name__} has no fields {sorted(unknown)}")
         instance = self.model.__new__(self.model)

@@ -381,7 +381,6 @@ def _new_checkin(
 # A new check-in built and INSERTed with its SQL built once per process (tracker.rows): the ORM compiled
 # it on every POST and PUT, ~500 µs of the request's ~1 ms in the database layer (issue 12).
 _checkin_rows = RowInserter(CheckIn)
-_checkin_insert = _checkin_rows.insert
 
 
 def checkin_create(
@@ -404,12 +403,12 @@ def checkin_create(
     try:
         if connection.in_atomic_block:
             with transaction.atomic():  # a savepoint: the caller's transaction outlives a duplicate
-                _checkin_insert(checkin)
+                _checkin_rows.insert(checkin)
         else:
             # One statement is atomic on its own. Without BEGIN IMMEDIATE ... COMMIT around it, SQLite's
             # write lock is held only while the INSERT runs, not while Python prepares, sends and commits
             # it, so concurrent writers queue (and sleep in the busy handler) less.
-            _checkin_insert(checkin)
+            _checkin_rows.insert(checkin)
     except IntegrityError:
         existing = CheckIn.objects.filter(user=user, uuid=checkin_id).first()
         if existing is None:
@@ -436,7 +435,7 @@ def checkin_upsert(
             checkin = _new_checkin(user=user, checkin_id=checkin_id, values=dict(values), source="app")
             try:
                 with transaction.atomic():
-                    _checkin_insert(checkin)
+                    _checkin_rows.insert(checkin)
                 return checkin, True
             except IntegrityError:
                 continue  # a concurrent PUT inserted it first: replace that row instead
