@@ -17,7 +17,7 @@ PYTHON_312 := $(shell \
     if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$p"; break; fi; \
   done)
 
-.PHONY: help run test test-sqlite test-pg lint format bench clean lighthouse
+.PHONY: help run test test-sqlite test-pg lint format bench bench-instructions clean lighthouse
 # The browser tests use Debian's Chromium (never a browser downloaded by a test tool).
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -26,6 +26,7 @@ help:
 	@echo "make run    - install, migrate and start the app on http://127.0.0.1:$(PORT) (SQLite in ./var)"
 	@echo "make test   - install test dependencies and run the whole suite (SQLite, then PostgreSQL)"
 	@echo "make bench  - benchmark the API under gunicorn on loopback"
+	@echo "make bench-instructions - CPU instructions per request of the hot paths (callgrind; load-independent)"
 	@echo "make lint   - ruff"
 	@echo "make lighthouse - Lighthouse mobile scores of the app (npm lighthouse, Debian chromium)"
 
@@ -84,6 +85,14 @@ bench: $(VENV)/.installed-test
 	$(PY) -m bench
 	$(PY) -m bench.reminders  # reminders/s one dispatcher sends as Web Push to a loopback push service
 	$(PY) -m bench.faults  # a big import beside other writers, the report's notes, a hanging push service
+
+# Instructions per request of the hot paths, counted by callgrind in-process: the same on a loaded or
+# slow machine, so a change to a hot path is judged by it beside `make bench` (bench/instructions.py).
+bench-instructions: $(VENV)/.installed-test
+	@command -v valgrind >/dev/null || { \
+	  if apt-cache policy valgrind 2>/dev/null | grep -q 'Candidate: [0-9]'; then :; else apt-get update -qq; fi; \
+	  apt-get install -y -qq valgrind >/dev/null; }
+	$(PY) -m bench.instructions
 
 # Lighthouse (npm lighthouse@12.2.3, Debian's chromium) on the first screen; not part of `make test`.
 lighthouse: $(VENV)/.installed $(CHROMIUM)
