@@ -140,7 +140,14 @@ def test_the_joined_read_gives_the_same_instances_as_the_orm(alice):
     token = credentials.token_authenticate(secret=secret)
     # What no request uses is not read; Django reads it when first asked (the loop below asks).
     assert token.get_deferred_fields() == {"digest", "name", "created_at"}
-    assert token.user.get_deferred_fields() == token.user.profile.get_deferred_fields() == set()
+    assert token.user.get_deferred_fields() == {
+        "email",
+        "first_name",
+        "last_name",
+        "last_login",
+        "date_joined",
+    }
+    assert token.user.profile.get_deferred_fields() == set()
 
     orm = ApiToken.objects.select_related("user__profile").get(pk=token.pk)
     for field in ApiToken._meta.concrete_fields:
@@ -163,6 +170,22 @@ def test_the_joined_read_gives_the_same_instances_as_the_orm(alice):
     token.user.profile.save(update_fields=["week_starts_on"])
     assert Profile.objects.get(user=alice).week_starts_on == "sun"
     assert Profile.objects.count() == 1
+
+
+def test_a_user_read_with_its_credential_saves_without_losing_what_it_did_not_read(alice):
+    type(alice).objects.filter(pk=alice.pk).update(email="alice@example.org", first_name="Alice")
+    user = credentials.token_authenticate(secret=make_token(alice, name="phone")).user
+
+    user.set_password("another-calm-passphrase")
+    user.save()  # saves the fields it read; the deferred ones are left as they are in the row
+
+    stored = type(alice).objects.get(pk=alice.pk)
+    assert stored.check_password("another-calm-passphrase")
+    assert (stored.email, stored.first_name, stored.date_joined) == (
+        "alice@example.org",
+        "Alice",
+        alice.date_joined,
+    )
 
 
 @contextlib.contextmanager

@@ -29,7 +29,8 @@ def _session_reader():
         from tracker.models import Session
 
         _reader = user_reader(
-            [(Session, "s")],
+            # expire_date only in the WHERE: Django reads nothing of a loaded row but its data.
+            [(Session, "s", ("session_key", "session_data", "user_id"))],
             joins=f'LEFT JOIN "{get_user_model()._meta.db_table}" u ON u.id = s.user_id',
             where="s.session_key = %s AND s.expire_date > %s",
         )
