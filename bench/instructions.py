@@ -4,9 +4,9 @@
 3,900 req/s within one run, and a slower machine gave every ratio 20 % less. An instruction count does
 not move: the same code, data and requests count the same instructions within ~0.3 % (check-in POSTs
 counted 2,838,005 and 2,838,364 per request in two runs, the same with both cores busy; one run in ten
-was 2 % off for one scenario). It leaves out what instructions do not show (cache misses, the database's I/O,
-gunicorn and the network), so it judges a change to a hot path beside `make bench`, not instead of it.
-Requests go straight to Django's WSGI handler in one process.
+was 2 % off for one scenario). It leaves out what instructions do not show (cache misses, the database's
+I/O, gunicorn and the network), so it judges a change to a hot path beside `make bench`, not instead of
+it. Requests go straight to Django's WSGI handler in one process.
 
 Each scenario runs in its own `valgrind --tool=callgrind --instr-atstart=no` child on a copy of one
 generated dataset: it signs in, warms up uninstrumented, then counts only its N measured requests.
@@ -114,15 +114,15 @@ def _signed_in(call: Caller, kind: str, username: str, password: str) -> dict[st
 
 
 def _checkin_body(n: int) -> bytes:
-    """The shape bench.scenarios' Lua script posts, varied the same way."""
-    emotions = ("anxious", "calm", "lonely", "hopeful", "tired", "content", "sad", "joyful")
-    needs = ("reassurance", "rest", "connection", "to-be-heard", "safety")
+    """The shape bench.scenarios' Lua script posts, from the same words."""
+    from bench.scenarios import CHECKIN_EMOTIONS, CHECKIN_NEEDS  # after setup_django: it reads the models
+
     return json.dumps(
         {
             "id": str(uuid.UUID(int=random.Random(n).getrandbits(128), version=4)),  # the same every run
-            "emotion": emotions[n % len(emotions)],
+            "emotion": CHECKIN_EMOTIONS[n % len(CHECKIN_EMOTIONS)],
             "intensity": n % 11,
-            "need": needs[n % len(needs)],
+            "need": CHECKIN_NEEDS[n % len(CHECKIN_NEEDS)],
             "body_area": "chest",
         }
     ).encode()
@@ -151,11 +151,16 @@ def child(name: str, requests: int, facts: dict) -> None:
         status, _, body = call(environ(n))
         assert status in (200, 201, 304), (name, status, body[:300])
     environs = [environ(WARMUP + n) for n in range(requests)]
-    control = ["callgrind_control", "--instr=on", str(os.getpid())]
-    subprocess.run(control, check=True, capture_output=True)  # noqa: S603
+    instrument("on")
     for each in environs:
         call(each)
-    subprocess.run([*control[:1], "--instr=off", *control[2:]], check=True, capture_output=True)  # noqa: S603
+    instrument("off")
+
+
+def instrument(state: str) -> None:
+    """Switch callgrind's counting in this process on or off."""
+    command = ["callgrind_control", f"--instr={state}", str(os.getpid())]
+    subprocess.run(command, check=True, capture_output=True)  # noqa: S603
 
 
 def count(name: str, requests: int, data: Path, work: Path, facts_file: Path) -> int:
@@ -200,7 +205,10 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         dataset = dataset_module.generate()
         connections.close_all()  # the WAL checkpointed into the file the children copy
-        values = Context("", 0, "", dataset, 0, 0, 1, "").values()
+        # The placeholders make bench's paths use ($today, $last_week, ...); no server is involved.
+        values = Context(
+            host="", port=0, token="", dataset=dataset, seconds=0, connections=0, threads=1, work_dir=""
+        ).values()
         facts = {"username": dataset.username, "password": dataset.password, "values": values}
         facts_file = work / "facts.json"
         facts_file.write_text(json.dumps(facts))

@@ -64,10 +64,22 @@ class WrkScenario(Scenario):
         return wrk.run(ctx, path=path, headers=headers, lua=lua, seconds=seconds, method=self.method)
 
 
+# The words the check-in POSTs pick from (here and in bench.instructions).
+CHECKIN_EMOTIONS = ("anxious", "calm", "lonely", "hopeful", "tired", "content", "sad", "joyful")
+CHECKIN_NEEDS = ("reassurance", "rest", "connection", "to-be-heard", "safety")
+
+
+def _lua_list(words: tuple[str, ...]) -> str:
+    return "{" + ", ".join(f'"{word}"' for word in words) + "}"
+
+
 # A fresh client UUID per POST, as the PWA's outbox sends them.
-CHECKIN_POST_LUA = """
-local emotions = {"anxious", "calm", "lonely", "hopeful", "tired", "content", "sad", "joyful"}
-local needs = {"reassurance", "rest", "connection", "to-be-heard", "safety"}
+CHECKIN_POST_LUA = (
+    f"""
+local emotions = {_lua_list(CHECKIN_EMOTIONS)}
+local needs = {_lua_list(CHECKIN_NEEDS)}
+"""
+    + """
 local function uuid4()
   return (string.gsub("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", "[xy]", function(c)
     return string.format("%x", c == "x" and math.random(0, 15) or math.random(8, 11))
@@ -83,6 +95,7 @@ function request()
   return wrk.format("POST", nil, nil, body)
 end
 """
+)
 
 # Every request a week (and theme) not drawn before in this run, so each one renders.
 CHART_UNCACHED_LUA = """
