@@ -113,10 +113,10 @@ BUCKET_KEY_SQL = {
         "month": "CAST(date_trunc('month', local_date) AS date)",
     },
 }
-# The last three columns are the naming effect's sums: check-ins asked again once named, and the sums of
-# their intensity before and after (sums, so buckets add up to the range's own numbers).
+# Sums, not means, so buckets add up to the range's own numbers and to rolling means. The last three
+# columns are the naming effect's: check-ins asked again once named, and their intensity before and after.
 BUCKET_SQL = """
-    SELECT {key} AS bucket, COUNT(*), AVG(e.pleasantness), AVG(e.energy), AVG(c.intensity),
+    SELECT {key} AS bucket, COUNT(*), SUM(e.pleasantness), SUM(e.energy), SUM(c.intensity),
            COUNT(c.intensity_after),
            SUM(CASE WHEN c.intensity_after IS NULL THEN 0 ELSE c.intensity END), SUM(c.intensity_after)
     FROM {checkin} c JOIN {emotion} e ON e.id = c.emotion_id
@@ -127,9 +127,9 @@ BUCKET_SQL = """
 
 def _bucket_rows(
     *, user: AbstractBaseUser, date_from: dt.date, date_to: dt.date, bucket: str, week_starts_on: str
-) -> dict[dt.date, dict]:
-    """Per bucket (keyed by its first day): count and mean pleasantness, energy, intensity, and the naming
-    effect's count and sums (one query).
+) -> dict[dt.date, tuple]:
+    """Per bucket (keyed by its first day): (count, Σ pleasantness, Σ energy, Σ intensity, then the naming
+    effect's count, Σ before and Σ after), in one query.
 
     Grouped in SQL, so a year by week returns 53 rows rather than 365 days to fold in Python. Plain SQL
     because weeks may start on any weekday (no portable ORM function for that) and because building
@@ -143,20 +143,15 @@ def _bucket_rows(
         cursor.execute(sql, [*params, user.pk, date_from, date_to])
         rows = cursor.fetchall()
     result = {}
-    for key_value, count, pleasantness, energy, intensity, named, named_before, named_after in rows:
+    for key_value, *sums in rows:
         if bucket == "week":
             start = DAY_ZERO + dt.timedelta(days=int(key_value) * 7 + offset)
         elif isinstance(key_value, str):  # SQLite returns dates as text
             start = dt.date.fromisoformat(key_value)
         else:
             start = key_value
-        result[start] = {
-            "count": count,
-            "pleasantness": float(pleasantness),
-            "energy": float(energy),
-            "intensity": float(intensity),
-            "named": (named, int(named_before or 0), int(named_after or 0)),
-        }
+        sums[-1] = sums[-1] or 0  # SUM(intensity_after) is NULL when no check-in was asked again
+        result[start] = tuple(sums)
     return result
 
 
@@ -434,29 +429,18 @@ def range_trends(
     rows = _bucket_rows(
         user=user, date_from=date_from, date_to=date_to, bucket=bucket, week_starts_on=week_starts_on
     )
-    sums = {  # bucket start -> (count, Σp, Σe, Σi)
-        key: (
-            r["count"],
-            r["pleasantness"] * r["count"],
-            r["energy"] * r["count"],
-            r["intensity"] * r["count"],
-        )
-        for key, r in rows.items()
-    }
     window = ROLLING_WINDOW[bucket]
     series = []
     counts: list[int] = []  # per bucket so far; the last `window` make the rolling mean
     pleasantness_sums: list[float] = []
     one_day = dt.timedelta(days=1)
-    empty = (0, 0.0, 0.0, 0.0)
+    empty = (0, 0.0, 0.0, 0, 0, 0, 0)
     start = _bucket_start(date_from, bucket=bucket, week_starts_on=week_starts_on)
     while start <= date_to:
         following = _next_bucket(start, bucket=bucket)
-        n, sp, se, si = sums.get(start, empty)
-        named = rows[start]["named"] if start in rows else (0, 0, 0)
+        n, sp, se, si, named, before, after = rows.get(start, empty)
         counts.append(n)
         pleasantness_sums.append(sp)
-        recent = max(0, len(counts) - window)
         series.append(
             {
                 "start": max(start, date_from),
@@ -465,24 +449,22 @@ def range_trends(
                 "mean_pleasantness": _mean(sp, n),
                 "mean_energy": _mean(se, n),
                 "mean_intensity": _mean(si, n),
-                "rolling_pleasantness": _mean(sum(pleasantness_sums[recent:]), sum(counts[recent:])),
-                "naming_effect": _naming_effect_of_sums(*named),
+                "rolling_pleasantness": _mean(sum(pleasantness_sums[-window:]), sum(counts[-window:])),
+                "naming_effect": _naming_effect_of_sums(named, before, after),
             }
         )
         start = following
-    count = sum(acc[0] for acc in sums.values())
+    count, sp, se, si, named, before, after = map(sum, zip(*rows.values(), strict=True)) if rows else empty
     return {
         "from": date_from,
         "to": date_to,
         "bucket": bucket,
         "rolling_window": window,
         "count": count,
-        "mean_pleasantness": _mean(sum(acc[1] for acc in sums.values()), count),
-        "mean_energy": _mean(sum(acc[2] for acc in sums.values()), count),
-        "mean_intensity": _mean(sum(acc[3] for acc in sums.values()), count),
-        "naming_effect": _naming_effect_of_sums(
-            *(sum(row["named"][part] for row in rows.values()) for part in range(3))
-        ),
+        "mean_pleasantness": _mean(sp, count),
+        "mean_energy": _mean(se, count),
+        "mean_intensity": _mean(si, count),
+        "naming_effect": _naming_effect_of_sums(named, before, after),
         "buckets": series,
         "direction": range_direction(series),
     }
