@@ -8,6 +8,8 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 # The PostgreSQL the suite also runs on (CI requires it; elsewhere it is skipped when unreachable).
 TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# Test processes (pytest-xdist): one per core; each has its own database, cache and live server.
+TEST_WORKERS ?= auto
 
 # The first interpreter >= 3.12 that actually runs (pyenv shims may exist but refuse to run).
 PYTHON_312 := $(shell \
@@ -60,11 +62,11 @@ $(CHROMIUM):
 test-sqlite: $(VENV)/.installed-test $(CHROMIUM)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS)
 
 test-pg: $(VENV)/.installed-test $(CHROMIUM)
 	@if $(PY) -c "import psycopg, sys; psycopg.connect('$(TEST_PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  DATABASE_URL=$(TEST_PG_URL) $(VENV)/bin/pytest -q; \
+	  DATABASE_URL=$(TEST_PG_URL) $(VENV)/bin/pytest -q -n $(TEST_WORKERS); \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL at $(TEST_PG_URL) is required in CI and did not answer." >&2; exit 1; \
 	else echo "PostgreSQL at $(TEST_PG_URL) did not answer: skipping the PostgreSQL run."; fi
 
