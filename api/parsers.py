@@ -39,6 +39,8 @@ def json_depth_check(text: str, *, max_depth: int = JSON_MAX_DEPTH) -> None:
     Linear in the length of the text, and done by the regular expression engine and C iterators: it
     costs little next to json.loads itself.
     """
+    if text.count("[") + text.count("{") <= max_depth:  # nesting needs as many openings: most bodies
+        return
     brackets = _NOT_BRACKETS.sub("", _STRING.sub("", text))
     if brackets and max(itertools.accumulate(map(_DEPTH_STEP.__getitem__, brackets))) > max_depth:
         raise ValueError(f"nested more than {max_depth} levels deep")

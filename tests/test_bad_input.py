@@ -13,6 +13,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from api.parsers import json_depth_check
 from tests.factories import PASSWORD, make_checkin
 from tracker import reminders
 from tracker.models import CheckIn, Profile, Reminder
@@ -73,6 +74,24 @@ def test_a_deeply_nested_import_mapping_is_a_400_on_mapping(alice):
     assert response.status_code == 400
     assert "mapping" in response.json()
     assert not CheckIn.objects.filter(user=alice).exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        ("[" * 32 + "]" * 32, False),  # the limit itself
+        ("[" * 33 + "]" * 33, True),
+        ('{"a": [' + "[" * 31 + "]" * 31 + "]}", True),  # objects and arrays both count
+        ('{"note": "' + "[{" * 40 + '"}', False),  # brackets inside a string do not
+        ('[["' + "{" * 40 + '"], {"a": [1]}]', False),
+    ],
+)
+def test_the_depth_check_counts_only_the_brackets_that_nest(text, refused):
+    if refused:
+        with pytest.raises(ValueError, match="nested more than 32 levels"):
+            json_depth_check(text)
+    else:
+        json_depth_check(text)
 
 
 def test_modest_nesting_is_still_parsed(alice):

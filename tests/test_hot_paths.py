@@ -831,3 +831,61 @@ def test_the_range_trends_and_the_chart_fingerprint_are_read_from_the_index_alon
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             plan = " ".join(str(row) for row in cursor.fetchall())
         assert "COVERING INDEX checkin_user_day_covering_idx" in plan, plan
+
+
+# --- the SQLite backend ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sqlite_only():
+    if connection.vendor != "sqlite":
+        pytest.skip("the placeholder rewrite is the SQLite backend's (PostgreSQL takes %s as it is)")
+
+
+STATEMENTS = [
+    'SELECT "a" FROM "t" WHERE "b" = %s AND "c" IN (%s, %s)',
+    "SELECT %s || '%%s' || '%%'",  # a literal %s and %, escaped as Django writes them
+    "SELECT 1",
+    "INSERT INTO t (a, b) VALUES (%s, %s) RETURNING id",
+]
+
+
+@pytest.mark.django_db
+def test_the_sqlite_backend_rewrites_each_statement_as_django_does_whether_new_or_seen(sqlite_only):
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper as DjangoCursor
+
+    from tracker.sqlite import base
+
+    with connection.cursor() as cursor:
+        assert isinstance(cursor.cursor, base.SQLiteCursorWrapper)  # the settings' engine is in use
+        for statement in STATEMENTS:
+            expected = DjangoCursor.convert_query(cursor.cursor, statement)
+            assert cursor.cursor.convert_query(statement) == expected  # new
+            assert cursor.cursor.convert_query(statement) == expected  # seen
+        named = "SELECT %(a)s, %(b)s"
+        assert cursor.cursor.convert_query(named, param_names=["a", "b"]) == "SELECT :a, :b"
+
+
+@pytest.mark.django_db
+def test_the_sqlite_backend_runs_statements_with_literal_percents_again_and_again(alice, sqlite_only):
+    from tracker.models import Emotion
+
+    for _ in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT %s || '%%'", ["50"])
+            assert cursor.fetchone() == ("50%",)
+        assert Emotion.objects.filter(name__contains="%").count() == 0  # LIKE's own escaping intact
+        assert Emotion.objects.filter(slug="calm").values_list("slug", flat=True).get() == "calm"
+
+
+@pytest.mark.django_db
+def test_the_sqlite_backends_memo_of_rewrites_stays_bounded(monkeypatch, sqlite_only):
+    from tracker.sqlite import base
+
+    monkeypatch.setattr(base, "CONVERTED_MAX", 3)
+    monkeypatch.setattr(base, "_converted", {})
+    with connection.cursor() as cursor:
+        answers = [cursor.cursor.convert_query(f"SELECT {n}, %s") for n in range(10)]
+
+    assert answers == [f"SELECT {n}, ?" for n in range(10)]
+    assert len(base._converted) <= 3

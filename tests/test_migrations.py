@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from tracker.vocabulary import read
 
@@ -36,7 +37,7 @@ call_command("makemigrations", check=True, dry_run=True, verbosity=0)
 def empty_database_url(tmp_path):
     """The URL of a database that holds no table yet, on the engine the suite runs on."""
     database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3":
+    if connection.vendor == "sqlite":
         yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
         return
     import psycopg

@@ -189,13 +189,14 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "tracker.sqlite",
             "NAME": DATA_DIR / datadir.SQLITE_FILE_NAME,
             "OPTIONS": SQLITE_OPTIONS,
         }
     }
 _db = DATABASES["default"]
-if _db["ENGINE"] == "django.db.backends.sqlite3":
+if _db["ENGINE"] in ("django.db.backends.sqlite3", "tracker.sqlite"):
+    _db["ENGINE"] = "tracker.sqlite"  # Django's, placeholders rewritten once per statement (tracker.sqlite)
     _db.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     # Keep connections: opening one (and running its PRAGMAs) per request costs more than most queries.
     _db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600)
