@@ -79,3 +79,24 @@ def test_a_check_in_done_with_the_keyboard_alone(app, dana):
     assert (row.emotion.slug, row.intensity, row.need.slug) == ("anxious", 7, "safety")
     assert (row.body_area.slug, row.sensation.slug) == ("stomach", "churning")
     watch.assert_clean()
+
+
+def test_focus_stays_where_a_person_moved_it_while_the_screen_was_still_loading(app, dana):
+    _context, page, watch = app
+    sign_in(page, "dana", "#support")
+    held = []  # the history's request, answered only once the person has moved on
+    page.route("**/api/checkins/?*", lambda route: held.append(route))
+    page.evaluate("() => { location.hash = '#today'; }")
+    page.get_by_role("heading", level=1, name="Today").wait_for()
+    tab_to(page, "Check in", exact=True)
+    assert held, "the history was not requested"
+    assert not page.evaluate("() => document.title").startswith("Today")  # Today is still loading
+
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => document.title.startsWith('Today')")  # the router is done
+
+    assert page.evaluate(FOCUSED) == "Check in"
+    page.keyboard.press("Enter")
+    wait_for_screen(page, "Where are you right now?")
+    watch.assert_clean()

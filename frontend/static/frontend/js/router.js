@@ -84,8 +84,12 @@ export async function render() {
   }
   const heading = main.querySelector("h1");
   document.title = heading ? `${heading.textContent} · Attune` : "Attune";
-  focusHeading(main);
-  window.scrollTo(0, 0);
+  // A screen draws its first part before its data arrives: a person who has already moved into it
+  // (tabbed to a button, scrolled with End) keeps their place rather than being sent back up.
+  if (!view.contains(document.activeElement)) {
+    focusHeading(main);
+    window.scrollTo(0, 0);
+  }
   routeListeners.forEach((fn) => fn(current));
 }
 
