@@ -189,13 +189,13 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "tracker.sqlite",
+            "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / datadir.SQLITE_FILE_NAME,
             "OPTIONS": SQLITE_OPTIONS,
         }
     }
 _db = DATABASES["default"]
-if _db["ENGINE"] in ("django.db.backends.sqlite3", "tracker.sqlite"):
+if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["ENGINE"] = "tracker.sqlite"  # Django's, placeholders rewritten once per statement (tracker.sqlite)
     _db.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     # Keep connections: opening one (and running its PRAGMAs) per request costs more than most queries.

@@ -81,8 +81,8 @@ def test_a_check_in_done_with_the_keyboard_alone(app, dana):
     watch.assert_clean()
 
 
-# Holds the page's requests for the history until released: page.route cannot, once the service worker
-# controls the page and makes the request itself.
+# Holds the page's requests for the history until released, in the page itself: page.route let one
+# through under load (most likely made by the service worker, which page.route does not see).
 HOLD_HISTORY = """() => {
     window.heldHistory = [];
     const fetchNow = window.fetch;
