@@ -814,23 +814,24 @@ def test_every_check_in_index_starts_with_the_user_or_serves_a_protected_word():
 
 
 @pytest.mark.django_db
-def test_the_range_trends_and_the_chart_fingerprint_are_read_from_the_index_alone():
+def test_the_range_trends_and_the_chart_fingerprint_are_read_from_the_index_alone_with_nothing_sorted():
     from tracker import trends
-    from tracker.models import CheckIn, Emotion
 
     if connection.vendor != "sqlite":
         pytest.skip("the query plan is SQLite's (PostgreSQL chooses index-only scans by its statistics)")
-    bucket = trends.BUCKET_SQL.format(
-        key=trends.BUCKET_KEY_SQL["sqlite"]["week"],
-        checkin=CheckIn._meta.db_table,
-        emotion=Emotion._meta.db_table,
-    )
+    bucket = trends.BUCKET_SQL.format(key=trends.BUCKET_KEY_SQL["sqlite"]["day"])
     day = dt.date(2026, 1, 1)
-    for sql, params in ((bucket, [0, 1, day, day]), (trends.FINGERPRINT_SQL, [1, day, day])):
+    statements = (
+        (bucket, [1, day, day]),
+        (f"{trends.BUCKET_PART_SQL} UNION ALL {trends.BUCKET_PART_SQL}", [0, 1, day, day, 1, 1, day, day]),
+        (trends.FINGERPRINT_SQL, [1, day, day]),
+    )
+    for sql, params in statements:
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             plan = " ".join(str(row) for row in cursor.fetchall())
         assert "COVERING INDEX checkin_user_day_covering_idx" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan  # days in the index's order; a week or month in its part
 
 
 # --- the SQLite backend ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.conftest import client_for, session_client_for
 from tests.factories import make_checkin, make_user
 from tracker import trends
-from tracker.models import CheckIn
+from tracker.models import WEEKDAYS, CheckIn
 
 UTC = dt.UTC
 
@@ -426,7 +426,69 @@ def test_range_trends_take_one_query_beyond_authentication(gus):
 
     assert response.status_code == 200
     # 1. the session with its user and profile joined in (zone, week start)
-    # 2. the series of the range, grouped by week in SQL
+    # 2. the series of the range, summed by week in SQL
+    assert len(queries) == 2, [q["sql"] for q in queries]
+
+
+# --- SQLite's sums per bucket ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def ivy(db):
+    """Check-ins on every third day of 120 across a year's end, half of them asked again once named."""
+    user = make_user("ivy")
+    emotions = ("calm", "anxious", "joyful", "sad")
+    with time_machine.travel(at(2026, 6, 1), tick=False):
+        for i in range(0, 120, 3):
+            day = dt.date(2025, 11, 20) + dt.timedelta(days=i)
+            named = {"intensity_after": i % 7} if i % 2 else {}
+            make_checkin(
+                user, occurred_at=at(day.year, day.month, day.day, 12), emotion=emotions[i % 4],
+                intensity=i % 11, **named,
+            )  # fmt: skip
+    return user
+
+
+@pytest.mark.parametrize(
+    ("bucket", "week_starts_on"), [*(("week", day) for day in WEEKDAYS), ("month", "mon")]
+)
+def test_sqlites_sum_per_bucket_equals_the_group_by_postgresql_runs(ivy, bucket, week_starts_on):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite sums each week or month in its own part; PostgreSQL runs the GROUP BY itself")
+    # Partial first and last buckets, and a gap with no check-in at all (below).
+    date_from, date_to = dt.date(2025, 11, 27), dt.date(2026, 3, 10)
+    CheckIn.objects.filter(
+        local_date__range=(dt.date(2025, 12, 28), dt.date(2026, 2, 1))
+    ).delete()  # all January
+    buckets = trends._buckets(
+        date_from=date_from, date_to=date_to, bucket=bucket, week_starts_on=week_starts_on
+    )
+
+    by_part = trends._sums_by_part(user=ivy, buckets=buckets)
+    grouped = trends._sums_grouped(
+        user=ivy, date_from=date_from, date_to=date_to, bucket=bucket, week_starts_on=week_starts_on
+    )
+
+    assert [row for row in by_part if row[1]] == grouped  # a part of an empty bucket counts 0
+    assert len(by_part) == len(buckets) > len(grouped)
+    assert (
+        sum(row[1] for row in grouped)
+        == CheckIn.objects.filter(user=ivy, local_date__range=(date_from, date_to)).count()
+    )
+
+
+def test_five_years_by_week_is_one_query_of_every_week(gus):
+    client = session_client_for(gus)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/trends/range", {"from": "2021-01-04", "to": "2026-01-07"})  # 1,830 days
+
+    assert response.status_code == 200
+    data = response.json()
+    assert len(data["buckets"]) == 262  # Monday 4 Jan 2021 to Wednesday 7 Jan 2026, the last one partial
+    assert data["buckets"][-1] == {**data["buckets"][-1], "start": "2026-01-05", "end": "2026-01-07"}
+    assert (
+        data["count"] == sum(b["count"] for b in data["buckets"]) == 2
+    )  # gus's check-ins of 3 and 7 January
     assert len(queries) == 2, [q["sql"] for q in queries]
 
 
