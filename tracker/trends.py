@@ -189,9 +189,8 @@ def _sums_by_part(*, user: AbstractBaseUser, buckets: list[tuple[dt.date, dt.dat
     PostgreSQL hashes its groups, and would plan every part on every request: it keeps the GROUP BY.
     """
     params: list = []
-    adapt = connection.ops.adapt_datefield_value  # as the ORM passes dates: ~5 µs less than a date each
     for number, (_start, first, last) in enumerate(buckets):
-        params += [number, user.pk, adapt(first), adapt(last)]
+        params += [number, user.pk, first, last]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join([BUCKET_PART_SQL] * len(buckets)), params)
         return [(buckets[number][0], *sums) for number, *sums in cursor.fetchall()]
