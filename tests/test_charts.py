@@ -64,6 +64,34 @@ def test_the_week_png_is_a_real_png_at_twice_phone_density(alice_week, alice_cli
     assert png_size(response.content) == (1440, 800)  # 7.2 x 4 in at 200 dpi
 
 
+@pytest.mark.parametrize("theme", charts.THEMES)
+def test_the_png_holds_exactly_the_pixels_matplotlib_would_have_saved(alice_week, alice, theme):
+    from tracker import trends
+
+    week = trends.week_trends(user=alice, start=dt.date(2026, 3, 2))
+    ours = Image.open(io.BytesIO(charts.render_week(week, theme=theme, fmt="png")))
+    saved = io.BytesIO()
+    charts._figure("week", theme)["figure"].savefig(saved, format="png", dpi=charts.PNG_DPI)  # Pillow's
+    theirs = Image.open(saved)
+
+    assert ours.mode == theirs.mode == "RGBA"
+    assert ours.tobytes() == theirs.tobytes()
+    assert ours.info["dpi"] == pytest.approx((charts.PNG_DPI, charts.PNG_DPI), abs=0.01)
+
+
+def test_the_png_encoder_writes_any_rgba_pixels_with_valid_checksums():
+    from tracker import png
+
+    pixels = bytes(range(256)) * 3  # 8 × 24 pixels, every byte value, alpha included
+    content = png.encode_rgba(memoryview(pixels), width=8, height=24, dpi=96)
+
+    assert png_size(content) == (8, 24)  # verify() checks every chunk's CRC
+    image = Image.open(io.BytesIO(content))
+    assert (image.mode, image.tobytes()) == ("RGBA", pixels)
+    with pytest.raises(ValueError, match="not 8 × 25 RGBA pixels"):
+        png.encode_rgba(memoryview(pixels), width=8, height=25, dpi=96)
+
+
 def test_the_week_svg_parses_and_states_the_key_figures_in_title_and_desc(alice_week, alice_client):
     response = alice_client.get(f"{WEEK}.svg")
 

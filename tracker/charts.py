@@ -27,11 +27,11 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
-from tracker import trends
+from tracker import png, trends
 from tracker.models import Profile
 from tracker.trends import pleasantness_words, times
 
-RENDERER_VERSION = "1"  # bump when the pictures change, so ETags and cached bytes change with them
+RENDERER_VERSION = "2"  # bump when the bytes change (pictures or encoding), so ETags and cached bytes do
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 THEMES = ("light", "dark")
 FIGSIZE = (7.2, 4.0)  # inches: 1440 × 800 px at PNG_DPI, a phone screen at 2–3× density
@@ -88,7 +88,8 @@ SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "attune", "font.family": "Deja
 def _base_figure(theme: str) -> tuple[Any, Any]:
     mpl = _matplotlib()
     colours = PALETTE[theme]
-    figure = mpl["Figure"](figsize=FIGSIZE, dpi=100, facecolor=colours["background"])
+    # Drawn at the PNG's density (its canvas is the PNG's pixels); SVG output is always at 72 dpi.
+    figure = mpl["Figure"](figsize=FIGSIZE, dpi=PNG_DPI, facecolor=colours["background"])
     mpl["FigureCanvasAgg"](figure)
     ax = figure.add_axes((0.11, 0.2, 0.86, 0.58))  # fixed margins instead of a layout pass
     ax.set_facecolor(colours["background"])
@@ -164,17 +165,12 @@ def _nan(value: float | None) -> float:
 def _save(figure: Any, *, fmt: str, title: str, description: str) -> bytes:
     import io
 
+    if fmt == "png":  # the canvas's pixels, encoded here rather than by savefig's Pillow (tracker.png)
+        canvas = figure.canvas
+        canvas.draw()
+        width, height = canvas.get_width_height(physical=True)
+        return png.encode_rgba(canvas.buffer_rgba(), width=width, height=height, dpi=figure.dpi)
     buffer = io.BytesIO()
-    if fmt == "png":
-        figure.savefig(
-            buffer,
-            format="png",
-            dpi=PNG_DPI,
-            facecolor=figure.get_facecolor(),
-            metadata={"Software": None},
-            pil_kwargs={"compress_level": 1},  # level 1 encodes several times faster; charts compress well
-        )
-        return buffer.getvalue()
     with _matplotlib()["matplotlib"].rc_context(SVG_RC):
         figure.savefig(buffer, format="svg", facecolor=figure.get_facecolor(), metadata={"Date": None})
     svg = buffer.getvalue().decode()
