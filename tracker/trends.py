@@ -1,9 +1,10 @@
 """Trends: check-ins turned into weekly and longer series and patterns; their sentences: tracker.summaries.
 
 Everything is bucketed by CheckIn.local_date (fixed when the check-in was written) and read through
-the (user, local_date) index. Ranges are grouped in SQL by day, week (starting on any weekday, via a
-day number) or month; a single week is one fetch of a few dozen tuples, counted in Python.
-It is ~480 lines because the week and the range share their SQL (built once), its column positions
+the (user, local_date) index. Ranges are summed in SQL by day, week (starting on any weekday) or month,
+in one query (a GROUP BY, or on SQLite one part per week or month); a single week is one fetch of a few
+dozen tuples, counted in Python.
+It is ~530 lines because the week and the range share their SQL (built once), its column positions
 and the counting of its rows (words, pairs, the naming effect, helps): split, each half would import
 the other's internals.
 """
