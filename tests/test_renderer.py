@@ -66,16 +66,18 @@ def test_the_corners_render_alike(value):
     assert ours == theirs
 
 
-def test_dates_render_alike_again_and_again_while_their_memo_stays_bounded(monkeypatch):
+def test_dates_render_alike_again_and_again_while_their_memo_stays_bounded():
     from api import renderers
 
-    monkeypatch.setattr(renderers, "_date_texts", {})
-    monkeypatch.setattr(renderers, "DATE_TEXTS_MAX", 4)
+    renderers._date_text.cache_clear()
     days = [dt.date(1, 1, 1), dt.date(999, 12, 31), *(dt.date(2026, 3, day) for day in range(1, 9))]
     for _ in range(3):
         ours, theirs = both({"days": days, "first": days[0]})
         assert ours == theirs
-    assert 0 < len(renderers._date_texts) <= 4
+    memo = renderers._date_text.cache_info()
+    assert memo.currsize == len(days)  # each made once, then found: 3 rounds of 11 dates
+    assert memo.hits == 3 * (len(days) + 1) - len(days)
+    assert memo.maxsize is not None  # bounded
 
 
 def test_an_indent_asked_for_is_honoured_as_drf_does():

@@ -19,7 +19,8 @@ INCHES_PER_METRE = 39.3701
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    checksum = zlib.crc32(data, zlib.crc32(kind))  # over kind and data, without joining them first
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", checksum)
 
 
 def encode_rgba(pixels: memoryview, *, width: int, height: int, dpi: float) -> bytes:
