@@ -134,6 +134,33 @@ def test_csrf_is_checked_from_the_header_for_json_and_from_the_form_field_for_a_
     assert form_with.status_code == 200, form_with.content
 
 
+def test_a_session_post_with_a_malformed_or_missing_csrf_cookie_is_refused_and_given_a_new_one(alice):
+    from tracker.models import CheckIn
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.get("/api/auth/csrf")
+    secret = client.cookies["csrftoken"].value
+    client.post(
+        "/api/auth/login",
+        {"username": "alice", "password": PASSWORD},
+        format="json",
+        headers={"X-CSRFToken": secret},
+    )
+    body = {"emotion": "calm", "intensity": 3}
+    client.cookies["csrftoken"] = "!" * 32
+    malformed = client.post("/api/checkins/", body, format="json", headers={"X-CSRFToken": "!" * 32})
+    renewed = malformed.cookies["csrftoken"].value  # CsrfViewMiddleware replaced the malformed cookie
+    del client.cookies["csrftoken"]
+    missing = client.post("/api/checkins/", body, format="json", headers={"X-CSRFToken": secret})
+
+    assert malformed.status_code == 403
+    assert malformed.json()["detail"] == "CSRF Failed: CSRF cookie has invalid characters."
+    assert len(renewed) == 32 and renewed != "!" * 32
+    assert missing.status_code == 403
+    assert missing.json()["detail"] == "CSRF Failed: CSRF cookie not set."
+    assert not CheckIn.objects.filter(user=alice).exists()
+
+
 def test_the_joined_read_gives_the_same_instances_as_the_orm(alice):
     secret = make_token(alice, name="phone")
 

@@ -4,12 +4,17 @@ Building and compiling an ORM query costs several times what running it does (~5
 for a token lookup, measured for issue 12), and authentication runs on every request. A JoinedReader
 writes its SELECT from the models' metadata once, then each call only executes it and turns the row
 into model instances with the same database converters the ORM would apply.
+
+Each call looks the connection up once (`connections[DEFAULT_DB_ALIAS]`), as the ORM does, and hands that
+on: every attribute read through `django.db.connection` looks the connection up again through its
+context-aware proxy, ~7k instructions each, and a check-in POST read it ~12 times here.
 """
 
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, signals
 from django.db.models.base import ModelState
 
@@ -35,8 +40,8 @@ class JoinedReader:
         self.where = where
         self._built: dict[str, tuple[str, list]] = {}
 
-    def _build(self) -> tuple[str, list[tuple]]:
-        quote = connection.ops.quote_name
+    def _build(self, db: BaseDatabaseWrapper) -> tuple[str, list[tuple]]:
+        quote = db.ops.quote_name
         columns, plan = [], []
         for model, alias, *only in self.models:
             fields = [field for field in model._meta.concrete_fields if not only or field.attname in only[0]]
@@ -46,8 +51,8 @@ class JoinedReader:
             converted = []
             for position, field in enumerate(fields):
                 expression = field.get_col(alias)
-                field_converters = connection.ops.get_db_converters(expression)
-                field_converters += field.get_db_converters(connection)
+                field_converters = db.ops.get_db_converters(expression)
+                field_converters += field.get_db_converters(db)
                 if field_converters:
                     converted.append((first + position, expression, field_converters))
             pk_position = first + fields.index(model._meta.pk)
@@ -61,11 +66,12 @@ class JoinedReader:
 
     def one(self, params: Sequence[Any]) -> list[Model | None] | None:
         """The instances of the first matching row (one per model, None for an unmatched LEFT JOIN)."""
-        built = self._built.get(connection.vendor)
+        db = connections[DEFAULT_DB_ALIAS]
+        built = self._built.get(db.vendor)
         if built is None:  # per vendor: quoting and converters differ between SQLite and PostgreSQL
-            built = self._built[connection.vendor] = self._build()
+            built = self._built[db.vendor] = self._build(db)
         sql, plan = built
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(sql, list(params))
             row = cursor.fetchone()
         if row is None:
@@ -79,9 +85,9 @@ class JoinedReader:
             for position, expression, field_converters in converted:
                 value = values[position]
                 for converter in field_converters:
-                    value = converter(value, expression, connection)
+                    value = converter(value, expression, db)
                 values[position] = value
-            instances.append(_loaded(model, attnames, values[start:end], observed=observed))
+            instances.append(_loaded(model, attnames, values[start:end], alias=db.alias, observed=observed))
         return instances
 
 
@@ -89,7 +95,9 @@ def _init_observed(model: type[Model]) -> bool:
     return signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model)
 
 
-def _loaded(model: type[Model], attnames: list[str], values: list[Any], *, observed: bool) -> Model:
+def _loaded(
+    model: type[Model], attnames: list[str], values: list[Any], *, alias: str, observed: bool
+) -> Model:
     """What `model.from_db(alias, attnames, values)` returns (`values` in the order of `attnames`).
 
     Model.__init__ sends pre_init and post_init and walks the fields with setattr (~3 µs a model, three
@@ -97,11 +105,11 @@ def _loaded(model: type[Model], attnames: list[str], values: list[Any], *, obser
     the attributes are set at once. A field left out stays deferred, as from_db leaves it.
     """
     if observed:
-        return model.from_db(connection.alias, attnames, values)
+        return model.from_db(alias, attnames, values)
     instance = model.__new__(model)
     state = ModelState()
     state.adding = False
-    state.db = connection.alias
+    state.db = alias
     instance._state = state
     instance.__dict__.update(zip(attnames, values, strict=True))
     return instance
@@ -122,9 +130,9 @@ class RowInserter:
         self._names: frozenset[str] = frozenset()  # the fields' names (set with _fields)
         self._observed = False  # something listens to the model's init signals (set with _fields)
 
-    def _build(self) -> tuple[str, list]:
+    def _build(self, db: BaseDatabaseWrapper) -> tuple[str, list]:
         meta = self.model._meta
-        quote = connection.ops.quote_name
+        quote = db.ops.quote_name
         fields = [
             field for field in meta.concrete_fields if field is not meta.auto_field and not field.generated
         ]
@@ -181,17 +189,17 @@ class RowInserter:
         as the ORM's do, as already prepared: they must be of the field's Python type, as `new` keeps
         them from a validated input (the ORM would first coerce "3" to 3, ~10 µs for every insert).
         """
-        built = self._built.get(connection.vendor)
+        db = connections[DEFAULT_DB_ALIAS]
+        built = self._built.get(db.vendor)
         if built is None:
-            built = self._built[connection.vendor] = self._build()
+            built = self._built[db.vendor] = self._build(db)
         sql, fields = built
         params = [
-            field.get_db_prep_value(field.pre_save(instance, True), connection, prepared=True)
-            for field in fields
+            field.get_db_prep_value(field.pre_save(instance, True), db, prepared=True) for field in fields
         ]
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
             (pk,) = cursor.fetchone()
         instance.pk = pk
         instance._state.adding = False
-        instance._state.db = connection.alias
+        instance._state.db = db.alias

@@ -360,12 +360,12 @@ def _checkin_values(*, user: AbstractBaseUser, data: dict[str, Any], now: dt.dat
 
 
 def _new_checkin(
-    *, user: AbstractBaseUser, checkin_id: uuid.UUID, values: dict[str, Any], source: str
+    *, user: AbstractBaseUser, checkin_id: uuid.UUID, values: dict[str, Any], source: str, now: dt.datetime
 ) -> CheckIn:
     for required in ("emotion", "intensity"):
         if required not in values:
             raise ValidationError({required: [messages.REQUIRED]})
-    values.setdefault("occurred_at", timezone.now())
+    values.setdefault("occurred_at", now)  # no time given: the moment the request was checked
     profile = profile_get(user=user)
     return _checkin_rows.new(
         {
@@ -398,7 +398,7 @@ def checkin_create(
     now = timezone.now()
     checkin_id = checkin_id or uuid.uuid4()
     values = _checkin_values(user=user, data=data, now=now)
-    checkin = _new_checkin(user=user, checkin_id=checkin_id, values=values, source=source)
+    checkin = _new_checkin(user=user, checkin_id=checkin_id, values=values, source=source, now=now)
     # Insert first: a retry is the rare case, so it pays the extra query, not every new check-in.
     try:
         if connection.in_atomic_block:
@@ -432,7 +432,9 @@ def checkin_upsert(
             existing = CheckIn.objects.select_for_update().filter(user=user, uuid=checkin_id).first()
             if existing is not None:
                 return _checkin_replace(checkin=existing, values=values, now=now), False
-            checkin = _new_checkin(user=user, checkin_id=checkin_id, values=dict(values), source="app")
+            checkin = _new_checkin(
+                user=user, checkin_id=checkin_id, values=dict(values), source="app", now=now
+            )
             try:
                 with transaction.atomic():
                     _checkin_rows.insert(checkin)
