@@ -4,6 +4,7 @@ validator shared by the API and the import."""
 import contextlib
 import datetime as dt
 import json
+import re
 import uuid
 
 import pytest
@@ -155,7 +156,8 @@ def test_a_session_post_with_a_malformed_or_missing_csrf_cookie_is_refused_and_g
 
     assert malformed.status_code == 403
     assert malformed.json()["detail"] == "CSRF Failed: CSRF cookie has invalid characters."
-    assert len(renewed) == 32 and renewed != "!" * 32
+    assert len(renewed) == 32
+    assert renewed != "!" * 32
     assert missing.status_code == 403
     assert missing.json()["detail"] == "CSRF Failed: CSRF cookie not set."
     assert not CheckIn.objects.filter(user=alice).exists()
@@ -838,6 +840,29 @@ def test_every_check_in_index_starts_with_the_user_or_serves_a_protected_word():
         "user_id", "local_date", "emotion_id", "intensity", "intensity_after", "updated_at",
     ]  # fmt: skip
     assert "checkin_user_local_date_idx" not in indexes
+
+
+@pytest.mark.django_db
+def test_an_optional_word_is_indexed_only_where_a_check_in_names_it_and_its_protection_uses_that_index():
+    from tracker.models import OPTIONAL_WORDS, CheckIn
+
+    indexes = _checkin_indexes()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'")
+        else:
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'tracker_checkin'")
+        definitions = {name: re.sub(r'["()]', "", sql or "") for name, sql in cursor.fetchall()}
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # the test's table is too small to need an index
+    for word in OPTIONAL_WORDS:
+        name = f"checkin_{word}_idx"
+        column = CheckIn._meta.get_field(word).column
+        assert indexes[name] == [column]
+        assert definitions[name].endswith(f"WHERE {column} IS NOT NULL"), definitions[name]
+        assert [columns for columns in indexes.values() if columns == [column]] == [[column]]  # no full one
+        # What PROTECT asks before a word is deleted: the check-ins that name it.
+        assert name in CheckIn.objects.filter(**{f"{word}__in": [1, 2]}).explain()
 
 
 @pytest.mark.django_db
