@@ -105,17 +105,21 @@ def test_a_session_request_hands_the_view_the_user_itself_and_checks_csrf_only_w
     assert drf_request.user.pk == alice.pk
 
 
-def test_csrf_is_checked_from_the_header_for_json_and_from_the_form_field_for_a_form(alice):
+def signed_in_as_the_browser(username: str = "alice") -> tuple[APIClient, str]:
+    """A client that signs in as the app does (CSRF checked), and its CSRF secret after signing in."""
     client = APIClient(enforce_csrf_checks=True)
     client.get("/api/auth/csrf")
-    secret = client.cookies["csrftoken"].value
     client.post(
         "/api/auth/login",
-        {"username": "alice", "password": PASSWORD},
+        {"username": username, "password": PASSWORD},
         format="json",
-        headers={"X-CSRFToken": secret},
+        headers={"X-CSRFToken": client.cookies["csrftoken"].value},
     )
-    secret = client.cookies["csrftoken"].value  # signing in rotates it
+    return client, client.cookies["csrftoken"].value  # signing in rotates it
+
+
+def test_csrf_is_checked_from_the_header_for_json_and_from_the_form_field_for_a_form(alice):
+    client, secret = signed_in_as_the_browser()
     body = {"emotion": "calm", "intensity": 3}
     export = json.dumps({"format": "attune-export", "version": 1, "checkins": []})
 
@@ -138,15 +142,7 @@ def test_csrf_is_checked_from_the_header_for_json_and_from_the_form_field_for_a_
 def test_a_session_post_with_a_malformed_or_missing_csrf_cookie_is_refused_and_given_a_new_one(alice):
     from tracker.models import CheckIn
 
-    client = APIClient(enforce_csrf_checks=True)
-    client.get("/api/auth/csrf")
-    secret = client.cookies["csrftoken"].value
-    client.post(
-        "/api/auth/login",
-        {"username": "alice", "password": PASSWORD},
-        format="json",
-        headers={"X-CSRFToken": secret},
-    )
+    client, secret = signed_in_as_the_browser()
     body = {"emotion": "calm", "intensity": 3}
     client.cookies["csrftoken"] = "!" * 32
     malformed = client.post("/api/checkins/", body, format="json", headers={"X-CSRFToken": "!" * 32})
