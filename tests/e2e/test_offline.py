@@ -104,6 +104,49 @@ def test_a_refused_entry_shows_its_reason_and_stays_while_the_others_sync(app, d
     watch.assert_clean()
 
 
+FLUSH_IN_BACKGROUND = """async () => {
+    const {flushInBackground} = await import('/static/frontend/js/outbox.js');
+    try {
+        const {sent, refused, waiting} = await flushInBackground();
+        return {outcome: 'done', sent, refused, waiting};
+    } catch (error) {
+        return {outcome: 'retry later', message: error.message};
+    }
+}"""
+
+
+def test_background_sync_asks_the_browser_to_retry_while_check_ins_wait_but_not_for_a_refused_one(app, dana):
+    context, page, watch = app
+    watch.allow_console("status of 400")
+    watch.allow_console("net::ERR_INTERNET_DISCONNECTED")
+    sign_in(page, "dana")
+    ready_for_offline(page)
+    context.set_offline(True)
+    quick_checkin(page, "tired")
+    quick_checkin(page, "calm")
+
+    # The sync event fails while the send does, so the browser fires it again later by itself.
+    offline = page.evaluate(FLUSH_IN_BACKGROUND)
+    assert offline == {"outcome": "retry later", "message": "Check-ins are still waiting to be sent"}
+
+    page.evaluate(
+        """async () => {
+            const {outboxStore} = await import('/static/frontend/js/db.js');
+            const entry = (await outboxStore.all()).find((e) => e.body.emotion === 'calm');
+            entry.body.emotion = 'a-word-nobody-has';
+            await outboxStore.put(entry);
+        }"""
+    )
+    context.set_offline(False)
+    online = page.evaluate(FLUSH_IN_BACKGROUND)
+
+    # Only the person can act on a refused check-in: no retry for it. The other one is sent once.
+    assert online["outcome"] == "done"
+    assert (online["refused"], online["waiting"]) == (1, 0)
+    assert wait_until(lambda: rows() == 1)
+    watch.assert_clean()
+
+
 def test_an_expired_session_keeps_the_outbox_and_sends_it_after_signing_in(app, dana):
     context, page, watch = app
     watch.allow_console("status of 401")

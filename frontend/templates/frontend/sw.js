@@ -1,6 +1,6 @@
 // Attune's service worker, rendered by Django: VERSION and SHELL come from the shell files' contents,
 // so a change to any of them is a new version with its own cache.
-import { flush } from "/static/frontend/js/outbox.js";
+import { flushInBackground } from "/static/frontend/js/outbox.js";
 import { registerPushSubscription } from "/static/frontend/js/pushsub.js";
 
 const VERSION = "{{ version }}";
@@ -54,7 +54,7 @@ self.addEventListener("fetch", (event) => {
 });
 
 self.addEventListener("sync", (event) => {
-  if (event.tag === "outbox") event.waitUntil(flush());
+  if (event.tag === "outbox") event.waitUntil(flushInBackground());
 });
 
 // --- reminders ----------------------------------------------------------------------------------

@@ -77,6 +77,18 @@ export function flush() {
   return running;
 }
 
+/**
+ * The flush of Background Sync (the service worker's `sync` event). It rejects while entries are still
+ * waiting after a failed send (offline, server trouble), so the browser fires the event again later by
+ * its own backoff, even if the app is not opened. Refused entries and an ended session do not retry:
+ * only the person can act on those.
+ */
+export async function flushInBackground() {
+  const result = await flush();
+  if (result.waiting && !result.needsSignIn) throw new Error("Check-ins are still waiting to be sent");
+  return result;
+}
+
 async function flushOnce() {
   const me = await kv.get("me");
   const result = { sent: 0, refused: 0, waiting: 0, needsSignIn: false, retryAt: null };
