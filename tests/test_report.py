@@ -73,7 +73,7 @@ def test_the_report_has_its_pages_and_leaves_notes_out_by_default(alice, alice_c
     assert "chest" in pages[3]
     assert "stomach" in pages[3]
     assert "tight" in pages[3]
-    assert "you checked in 21 times on 21 of 28 days and" in pages[4]
+    assert "you checked in 21 times on 21 of 28 days and" in " ".join(pages[4].split())  # however wrapped
     assert "Week by week" in pages[4]
     assert "Week of 2 November 2026" in pages[4]
     assert not any("Paid" in text or "cried" in text for text in pages)
@@ -335,3 +335,36 @@ def test_a_bad_include_flag_is_a_400(alice_client, name):
 
     assert response.status_code == 400
     assert response.json() == {name: ["Must be a valid boolean."]}
+
+
+LONG_TEXT = (
+    "I felt humiliated when my sister laughed at my idea during dinner, and I said nothing, which is what I "
+    "always do. Later I noticed my shoulders were tight and that I wanted to be heard, not fixed. Writing "
+    "it down helps; tomorrow I will tell her calmly how it landed. Why Was My Mother Always Worried? "
+)
+
+
+def test_every_line_of_text_stays_inside_the_page_margins(alice, alice_client, alices_practices, monkeypatch):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    make_checkin(
+        alice, occurred_at=NOW - dt.timedelta(hours=2), emotion="humiliated", need="to-be-heard",
+        note=LONG_TEXT * 3, harsh_line=LONG_TEXT[:300], kind_line=LONG_TEXT[:300],
+    )  # fmt: skip
+    practices.intention_set(user=alice, week_start=dt.date(2026, 11, 9), text=LONG_TEXT[:280])
+    figures = []
+    save = PdfPages.savefig
+    monkeypatch.setattr(PdfPages, "savefig", lambda pdf, figure: (figures.append(figure), save(pdf, figure)))
+
+    ticked = "include_notes=true&include_kind_lines=true&include_intentions=true"
+    assert alice_client.get(f"/api/report.pdf?{ticked}").status_code == 200
+
+    assert len(figures) >= 8  # every kind of page, long text on the cover, summary, lines and notes
+    for figure in figures:
+        renderer = FigureCanvasAgg(figure).get_renderer()
+        width = figure.bbox.width
+        for text in figure.texts:
+            extent = text.get_window_extent(renderer)
+            assert extent.x0 >= report.LEFT * width - 1, text.get_text()
+            assert extent.x1 <= report.RIGHT * width + 1, text.get_text()

@@ -39,6 +39,17 @@ NOTES_PAGES_MAX = 12
 NOTES_LINES_PER_PAGE = 52
 PAGE = (8.27, 11.69)  # A4 portrait, inches
 LEFT, RIGHT = 0.08, 0.92
+# Text is wrapped by characters, sized for DejaVu Sans (matplotlib's font): English text measured
+# 0.51-0.53 em a character, so at 0.57 em a line of wider words still ends inside the right margin.
+CHARACTER_EM = 0.57
+LINE_SIZE = 9.5  # points: the notes', kinder lines' and intentions' pages
+
+
+def chars_per_line(size: float) -> int:
+    """How many characters of `size`-point text fit between the margins."""
+    return int((RIGHT - LEFT) * PAGE[0] * 72 / (size * CHARACTER_EM))
+
+
 COLOURS = charts.PALETTE["light"]
 
 
@@ -59,10 +70,10 @@ def _page(title: str, subtitle: str = ""):
     return figure
 
 
-def _paragraphs(figure, lines: list[str], *, y: float, width: int = 92, size: float = 11) -> float:
+def _paragraphs(figure, lines: list[str], *, y: float, size: float = 11) -> float:
     step = size / 72 / PAGE[1] * 1.45  # line height in figure coordinates
     for line in lines:
-        for part in textwrap.wrap(line, width=width) or [""]:
+        for part in textwrap.wrap(line, width=chars_per_line(size)) or [""]:
             _text(figure, LEFT, y, part, fontsize=size, va="top")
             y -= step
         y -= step * 0.5
@@ -317,13 +328,15 @@ def _line_pages(title: str, subtitle: str, blocks: list[list[str]], empty: str) 
         figure = _page(title, f"{subtitle} (page {number} of {len(pages)})")
         y = 0.88
         for text in page_lines:
-            _text(figure, LEFT, y, text, fontsize=9.5, va="top")
+            _text(figure, LEFT, y, text, fontsize=LINE_SIZE, va="top")
             y -= 0.0155
         yield figure
 
 
 def _wrapped(text: str, *, indent: str = "") -> list[str]:
-    return [indent + part for part in textwrap.wrap(text, width=95 - len(indent)) or [""]]
+    return [
+        indent + part for part in textwrap.wrap(text, width=chars_per_line(LINE_SIZE) - len(indent)) or [""]
+    ]
 
 
 def _kind_line_pages(data: dict[str, Any]) -> Iterator[Any]:
@@ -359,7 +372,9 @@ def _note_lines(data: dict[str, Any], note_row: tuple) -> list[tuple[str, bool]]
     heading = f"{when} – {emotion} ({intensity}/10)"
     lines = [(heading + (f", needing {need}" if need else ""), True)]
     for paragraph in note.splitlines() or [""]:
-        lines.extend((part, False) for part in textwrap.wrap(paragraph, width=95) or [""])
+        lines.extend(
+            (part, False) for part in textwrap.wrap(paragraph, width=chars_per_line(LINE_SIZE)) or [""]
+        )
     lines.append(("", False))
     return lines
 
@@ -389,7 +404,15 @@ def _notes_pages(data: dict[str, Any]) -> Iterator[Any]:
         figure = _page("Notes", f"Private notes, shared by choice (page {number} of {len(pages)})")
         y = 0.88
         for text, heading in page_lines:
-            _text(figure, LEFT, y, text, fontsize=9.5, va="top", fontweight="bold" if heading else "normal")
+            _text(
+                figure,
+                LEFT,
+                y,
+                text,
+                fontsize=LINE_SIZE,
+                va="top",
+                fontweight="bold" if heading else "normal",
+            )
             y -= 0.0155
         yield figure
 
