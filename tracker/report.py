@@ -333,10 +333,10 @@ def _line_pages(title: str, subtitle: str, blocks: list[list[str]], empty: str) 
         yield figure
 
 
-def _wrapped(text: str, *, indent: str = "") -> list[str]:
-    return [
-        indent + part for part in textwrap.wrap(text, width=chars_per_line(LINE_SIZE) - len(indent)) or [""]
-    ]
+def _wrapped(text: str, *, indent: str = "", hanging: str = "") -> list[str]:
+    """`text` wrapped at LINE_SIZE after `indent`; lines after the first also after `hanging`."""
+    width = chars_per_line(LINE_SIZE)
+    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + hanging) or [""]
 
 
 def _kind_line_pages(data: dict[str, Any]) -> Iterator[Any]:
@@ -345,9 +345,9 @@ def _kind_line_pages(data: dict[str, Any]) -> Iterator[Any]:
         local = occurred_at.astimezone(data["zone"])
         block = [f"{long_date(local.date())} – {emotion}"]
         if harsh:
-            block += _wrapped(f"Harsh: {harsh}", indent="  ")
+            block += _wrapped(f"Harsh: {harsh}", indent="  ", hanging="    ")  # under the line, not the label
         if kind:
-            block += _wrapped(f"Kinder: {kind}", indent="  ")
+            block += _wrapped(f"Kinder: {kind}", indent="  ", hanging="    ")
         blocks.append([*block, ""])
     yield from _line_pages(
         "Kinder lines", "A harsh inner line, rewritten more kindly; shared by choice", blocks,
