@@ -22,6 +22,19 @@ def rows(username="dana"):
     return CheckIn.objects.filter(user__username=username).count()
 
 
+def will_be_refused(page, emotion: str) -> None:
+    """As if the word had gone from the server meanwhile: the server will refuse this waiting entry."""
+    page.evaluate(
+        """async (emotion) => {
+            const {outboxStore} = await import('/static/frontend/js/db.js');
+            const entry = (await outboxStore.all()).find((e) => e.body.emotion === emotion);
+            entry.body.emotion = 'a-word-nobody-has';
+            await outboxStore.put(entry);
+        }""",
+        emotion,
+    )
+
+
 def test_offline_reload_works_and_three_check_ins_sync_exactly_once(app, dana):
     context, page, watch = app
     watch.allow_console("net::ERR_INTERNET_DISCONNECTED")
@@ -78,15 +91,7 @@ def test_a_refused_entry_shows_its_reason_and_stays_while_the_others_sync(app, d
     context.set_offline(True)
     for word in ("tired", "calm", "hopeful"):
         quick_checkin(page, word)
-    # As if the word had gone from the server meanwhile: the server will refuse this one.
-    page.evaluate(
-        """async () => {
-            const {outboxStore} = await import('/static/frontend/js/db.js');
-            const entry = (await outboxStore.all()).find((e) => e.body.emotion === 'calm');
-            entry.body.emotion = 'a-word-nobody-has';
-            await outboxStore.put(entry);
-        }"""
-    )
+    will_be_refused(page, "calm")
     context.set_offline(False)
     assert wait_until(lambda: rows() == 2)
     refused = page.locator(".card-attention", has_text="could not save")
@@ -129,14 +134,7 @@ def test_background_sync_asks_the_browser_to_retry_while_check_ins_wait_but_not_
     offline = page.evaluate(FLUSH_IN_BACKGROUND)
     assert offline == {"outcome": "retry later", "message": "Check-ins are still waiting to be sent"}
 
-    page.evaluate(
-        """async () => {
-            const {outboxStore} = await import('/static/frontend/js/db.js');
-            const entry = (await outboxStore.all()).find((e) => e.body.emotion === 'calm');
-            entry.body.emotion = 'a-word-nobody-has';
-            await outboxStore.put(entry);
-        }"""
-    )
+    will_be_refused(page, "calm")
     context.set_offline(False)
     online = page.evaluate(FLUSH_IN_BACKGROUND)
 
