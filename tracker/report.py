@@ -336,7 +336,9 @@ def _line_pages(title: str, subtitle: str, blocks: list[list[str]], empty: str) 
 def _wrapped(text: str, *, indent: str = "", hanging: str = "") -> list[str]:
     """`text` wrapped at LINE_SIZE after `indent`; lines after the first also after `hanging`."""
     width = chars_per_line(LINE_SIZE)
-    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + hanging) or [""]
+    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + hanging) or [
+        indent
+    ]
 
 
 def _kind_line_pages(data: dict[str, Any]) -> Iterator[Any]:
@@ -372,9 +374,7 @@ def _note_lines(data: dict[str, Any], note_row: tuple) -> list[tuple[str, bool]]
     heading = f"{when} – {emotion} ({intensity}/10)"
     lines = [(heading + (f", needing {need}" if need else ""), True)]
     for paragraph in note.splitlines() or [""]:
-        lines.extend(
-            (part, False) for part in textwrap.wrap(paragraph, width=chars_per_line(LINE_SIZE)) or [""]
-        )
+        lines.extend((part, False) for part in _wrapped(paragraph))
     lines.append(("", False))
     return lines
 
@@ -404,15 +404,8 @@ def _notes_pages(data: dict[str, Any]) -> Iterator[Any]:
         figure = _page("Notes", f"Private notes, shared by choice (page {number} of {len(pages)})")
         y = 0.88
         for text, heading in page_lines:
-            _text(
-                figure,
-                LEFT,
-                y,
-                text,
-                fontsize=LINE_SIZE,
-                va="top",
-                fontweight="bold" if heading else "normal",
-            )
+            weight = "bold" if heading else "normal"
+            _text(figure, LEFT, y, text, fontsize=LINE_SIZE, va="top", fontweight=weight)
             y -= 0.0155
         yield figure
 

@@ -19,10 +19,10 @@ WORDS = [
 ]
 
 
-def _foreign_key(model: str, *, db_index: bool) -> models.ForeignKey:
+def _unindexed_foreign_key(model: str) -> models.ForeignKey:
     return models.ForeignKey(
         blank=True,
-        db_index=db_index,
+        db_index=False,
         null=True,
         on_delete=django.db.models.deletion.PROTECT,
         related_name="+",
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 ],
                 state_operations=[
                     migrations.AlterField(
-                        model_name="checkin", name=field, field=_foreign_key(model, db_index=False)
+                        model_name="checkin", name=field, field=_unindexed_foreign_key(model)
                     )
                 ],
             )
