@@ -335,10 +335,8 @@ def _line_pages(title: str, subtitle: str, blocks: list[list[str]], empty: str) 
 
 def _wrapped(text: str, *, indent: str = "", hanging: str = "") -> list[str]:
     """`text` wrapped at LINE_SIZE after `indent`; lines after the first also after `hanging`."""
-    width = chars_per_line(LINE_SIZE)
-    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + hanging) or [
-        indent
-    ]
+    width, continued = chars_per_line(LINE_SIZE), indent + hanging
+    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=continued) or [indent]
 
 
 def _kind_line_pages(data: dict[str, Any]) -> Iterator[Any]:
